@@ -1,0 +1,49 @@
+# The two commands: `make run` (set up, seed the demo, serve) and `make test` (the whole suite).
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE := kaltara_portal.settings
+
+.PHONY: run test venv migrate seed messages lint check e2e clean serve worker
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+messages: venv
+	@if command -v msgfmt >/dev/null 2>&1; then DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v 0; fi
+
+migrate: venv messages
+	@mkdir -p var
+	DEBUG=1 $(PY) manage.py migrate --noinput -v 0
+
+seed: migrate
+	DEBUG=1 $(PY) manage.py seed_demo
+
+run: seed
+	@mkdir -p var
+	@echo ""
+	@echo "Portal Karang Taruna Kaltara: http://$(HOST):$(PORT)/"
+	@echo "Demo logins (password demo12345): provinsi, kabupaten, pengurus, kades, pengurus2, perusahaan, admin"
+	@echo ""
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: venv messages
+	@mkdir -p var
+	$(PY) -m pytest -n 2 -q $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+check: venv
+	$(PY) manage.py makemigrations --check --dry-run
+	scripts/check-deploy
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3 staticfiles

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("Accounts and roles")
+
+    def ready(self) -> None:
+        from . import home_cards  # noqa: F401  (registers the home-page cards)

@@ -1,0 +1,111 @@
+"""Users and their role assignments. Who may do what is decided in ``accounts.policy``."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import Level
+
+
+class Role(models.TextChoices):
+    PROVINCE_STAFF = "province_staff", _("Province staff")
+    KABUPATEN_STAFF = "kabupaten_staff", _("Kabupaten/kota staff")
+    KT_OFFICER = "kt_officer", _("Karang Taruna officer")
+    VILLAGE_HEAD = "village_head", _("Village head")
+    COMPANY_REP = "company_rep", _("Company representative")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+# Which region levels a role's scope may be: a Karang Taruna exists at every level.
+ROLE_REGION_LEVELS: dict[str, set[int] | None] = {
+    Role.PROVINCE_STAFF: {Level.PROVINCE},
+    Role.KABUPATEN_STAFF: {Level.KABUPATEN_KOTA},
+    Role.KT_OFFICER: {Level.PROVINCE, Level.KABUPATEN_KOTA, Level.KECAMATAN, Level.DESA_KELURAHAN},
+    Role.VILLAGE_HEAD: {Level.DESA_KELURAHAN},
+    Role.COMPANY_REP: None,
+    Role.ADMINISTRATOR: None,
+}
+
+
+class User(AbstractUser):
+    """A person who signs in. Roles come from ``RoleAssignment`` rows, several per person."""
+
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class RoleAssignmentQuerySet(models.QuerySet):
+    def active(self) -> RoleAssignmentQuerySet:
+        return self.filter(active=True)
+
+
+class RoleAssignment(models.Model):
+    """One role of one user, with its scope: a region (and so its Karang Taruna) or a company."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="role_assignments",
+    )
+    company = models.ForeignKey(
+        "csr.Company", verbose_name=_("company"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="role_assignments",
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        ordering = ["user_id", "role"]
+        constraints = [
+            # One row per user, role and scope (three partial constraints: portable to SQLite).
+            models.UniqueConstraint(
+                fields=["user", "role", "region"], condition=Q(region__isnull=False), name="role_unique_region"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "company"], condition=Q(company__isnull=False), name="role_unique_company"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"], condition=Q(region__isnull=True, company__isnull=True),
+                name="role_unique_global",
+            ),
+        ]
+        # Loaded once per request by policy.grants(user).
+        indexes = [models.Index(fields=["user", "active"], name="role_user_active_idx")]
+
+    def __str__(self) -> str:
+        scope = self.region or self.company or _("everything")
+        return f"{self.get_role_display()}: {scope}"
+
+    def clean(self) -> None:
+        levels = ROLE_REGION_LEVELS.get(self.role)
+        if self.role == Role.COMPANY_REP:
+            if not self.company_id:
+                raise ValidationError({"company": _("A company representative needs a company.")})
+            if self.region_id:
+                raise ValidationError({"region": _("A company representative is scoped to a company, not a region.")})
+        elif self.role == Role.ADMINISTRATOR:
+            if self.region_id or self.company_id:
+                raise ValidationError(_("An administrator's scope is everything; leave region and company empty."))
+        else:
+            if not self.region_id:
+                raise ValidationError({"region": _("This role needs a region.")})
+            if self.company_id:
+                raise ValidationError({"company": _("This role is scoped to a region, not a company.")})
+            if levels is not None and self.region.level not in levels:
+                raise ValidationError({"region": _("The region is at the wrong level for this role.")})

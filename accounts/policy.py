@@ -1,0 +1,173 @@
+"""The one access policy: every view and service asks here.
+
+A user's *grants* are their active role assignments (a superuser holds an
+administrator grant). ``PERMISSIONS`` says which roles may perform which action;
+a grant then covers an object when the object's region lies within the grant's
+region (codes are hierarchical, so that is a prefix test), or when the object
+belongs to the grant's company. Administrators are covered everywhere.
+
+Models opt in by naming where their scope lives:
+
+* ``policy_region_field`` (e.g. ``"region__code"``) and/or ``policy_company_field``
+  (e.g. ``"company_id"``) as class attributes, used by ``scoped()`` for querysets;
+* ``policy_region_code`` and/or ``policy_company_id`` as properties, used by ``can()``.
+
+Outside its scope an object does not exist for the user (404); inside the scope of
+a read but without the right to act, the answer is 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from regions.models import within_q
+
+from .models import Role, RoleAssignment
+
+ALL_ROLES = frozenset(Role)
+STAFF = frozenset({Role.PROVINCE_STAFF, Role.KABUPATEN_STAFF})
+ADMIN = frozenset({Role.ADMINISTRATOR})
+
+# action -> the roles that may perform it (each within its own scope).
+# Each part of the portal adds its actions here, in its own block.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    # regions
+    "region.view": ALL_ROLES,
+    "region.edit": ADMIN,
+    # accounts
+    "user.manage": ADMIN,
+    "audit.view": ADMIN | {Role.PROVINCE_STAFF},
+    # csr (companies)
+    "company.view": ADMIN | STAFF | {Role.COMPANY_REP},
+    "company.edit": ADMIN | {Role.PROVINCE_STAFF, Role.COMPANY_REP},
+}
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    region_code: str | None = None
+    company_id: int | None = None
+
+    @property
+    def is_global(self) -> bool:
+        return self.role == Role.ADMINISTRATOR
+
+    def covers(self, *, region_code: str | None, company_id: int | None) -> bool:
+        if self.is_global:
+            return True
+        if self.region_code and region_code:
+            return region_code == self.region_code or region_code.startswith(f"{self.region_code}.")
+        return bool(self.company_id and company_id and self.company_id == company_id)
+
+
+def grants(user: Any) -> tuple[Grant, ...]:
+    """The user's active grants, loaded once per user object (one query)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ()
+    cached = getattr(user, "_portal_grants", None)
+    if cached is not None:
+        return cached
+    rows = RoleAssignment.objects.active().filter(user=user).values_list("role", "region__code", "company_id")
+    found = [Grant(role=role, region_code=code, company_id=company) for role, code, company in rows]
+    if user.is_superuser and not any(g.is_global for g in found):
+        found.append(Grant(role=Role.ADMINISTRATOR))
+    user._portal_grants = tuple(found)
+    return user._portal_grants
+
+
+def forget(user: Any) -> None:
+    """Drop the cached grants (after a role change in the same request)."""
+    if hasattr(user, "_portal_grants"):
+        del user._portal_grants
+
+
+def roles(user: Any) -> set[str]:
+    return {g.role for g in grants(user)}
+
+
+def has_role(user: Any, *wanted: str) -> bool:
+    return bool(roles(user) & set(wanted))
+
+
+def _grants_for(user: Any, action: str) -> list[Grant]:
+    try:
+        allowed = PERMISSIONS[action]
+    except KeyError:
+        raise KeyError(f"Unknown policy action {action!r}: add it to accounts.policy.PERMISSIONS") from None
+    return [g for g in grants(user) if g.role in allowed]
+
+
+def can(user: Any, action: str, obj: Any = None) -> bool:
+    """May ``user`` perform ``action`` on ``obj`` (or anywhere, when ``obj`` is None)?
+
+    ``obj`` may be a model instance exposing ``policy_region_code`` / ``policy_company_id``,
+    or a region code string.
+    """
+    candidates = _grants_for(user, action)
+    if obj is None:
+        return bool(candidates)
+    region_code, company_id = scope_of(obj)
+    return any(g.covers(region_code=region_code, company_id=company_id) for g in candidates)
+
+
+def require(user: Any, action: str, obj: Any = None) -> None:
+    """Raise PermissionDenied unless ``can(user, action, obj)``: for services."""
+    if not can(user, action, obj):
+        raise PermissionDenied(action)
+
+
+def scope_of(obj: Any) -> tuple[str | None, int | None]:
+    if isinstance(obj, str):
+        return obj, None
+    return getattr(obj, "policy_region_code", None), getattr(obj, "policy_company_id", None)
+
+
+def scope_q(user: Any, action: str, *, region_field: str | None = None, company_field: str | None = None) -> Q:
+    """A filter matching the rows ``user`` may ``action`` on; matches nothing without a grant."""
+    nothing = Q(pk__in=[])
+    q = nothing
+    for grant in _grants_for(user, action):
+        if grant.is_global:
+            return Q()
+        if grant.region_code and region_field:
+            q |= within_q(grant.region_code, region_field)
+        if grant.company_id and company_field:
+            q |= Q(**{company_field: grant.company_id})
+    return q
+
+
+M = TypeVar("M", bound=Model)
+
+
+def scoped(queryset: QuerySet[M], user: Any, action: str) -> QuerySet[M]:
+    """``queryset`` narrowed to what ``user`` may ``action`` on, using the model's policy fields."""
+    model = queryset.model
+    q = scope_q(
+        user,
+        action,
+        region_field=getattr(model, "policy_region_field", None),
+        company_field=getattr(model, "policy_company_field", None),
+    )
+    return queryset.filter(q)
+
+
+def get_for_user(queryset: QuerySet[M], user: Any, action: str, *, view_action: str | None = None, **lookup: Any) -> M:
+    """The policy-checked getter every view that takes an id starts with.
+
+    404 when the object is outside what the user may see (``view_action``, or ``action``
+    itself); 403 when it is visible but ``action`` is not allowed on it.
+    """
+    visible = scoped(queryset, user, view_action or action)
+    try:
+        obj = visible.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if view_action and not can(user, action, obj):
+        raise PermissionDenied(action)
+    return obj

@@ -1,0 +1,45 @@
+"""Writes to users and role assignments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from . import policy
+from .models import RoleAssignment, User
+
+
+@transaction.atomic
+def user_ensure(
+    *, username: str, password: str | None = None, first_name: str = "", last_name: str = "", email: str = "",
+    is_staff: bool = False, is_superuser: bool = False,
+) -> User:
+    """Create the user, or update the given fields of an existing one (idempotent)."""
+    user, _created = User.objects.get_or_create(username=username)
+    user.first_name, user.last_name, user.email = first_name, last_name, email
+    user.is_staff, user.is_superuser, user.is_active = is_staff or is_superuser, is_superuser, True
+    if password is not None:
+        user.set_password(password)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def role_assign(*, user: User, role: str, region: Any = None, company: Any = None) -> RoleAssignment:
+    """Give ``user`` the ``role`` over ``region`` or ``company``; checked by the model's rules."""
+    assignment = RoleAssignment.objects.filter(user=user, role=role, region=region, company=company).first()
+    if assignment is None:
+        assignment = RoleAssignment(user=user, role=role, region=region, company=company)
+    assignment.active = True
+    assignment.full_clean()
+    assignment.save()
+    policy.forget(user)
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, assignment: RoleAssignment) -> None:
+    assignment.active = False
+    assignment.save(update_fields=["active"])
+    policy.forget(assignment.user)

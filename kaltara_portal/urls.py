@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from . import views
+
+urlpatterns = [
+    path("", views.home_page, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("bahasa/", set_language, name="set_language"),
+    path("akun/", include("accounts.urls")),
+    path("wilayah/", include("regions.urls")),
+    path(settings.ADMIN_URL, admin.site.urls),
+]
+
+handler403 = "kaltara_portal.views.error_403"
+handler404 = "kaltara_portal.views.error_404"
+handler500 = "kaltara_portal.views.error_500"
+
+admin.site.site_header = "Portal Karang Taruna Kaltara"
+admin.site.site_title = "Portal Karang Taruna Kaltara"

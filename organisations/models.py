@@ -1,0 +1,1 @@
+"""Karang Taruna registry: built by its own issue."""

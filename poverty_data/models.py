@@ -1,0 +1,1 @@
+"""Village poverty data: built by its own issue."""

@@ -1,0 +1,136 @@
+"""Shared fixtures: a small region tree and one user per role, in and out of scope.
+
+Scopes: Bulungan (65.01) holds the "home" villages; Nunukan (65.03) the "other" ones.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from accounts.models import Role
+from accounts.services import role_assign
+from regions.services import RegionRow, regions_import
+
+from .factories import CompanyFactory, UserFactory
+
+TREE = [
+    ("65", "Kalimantan Utara"),
+    ("65.01", "Kabupaten Bulungan"),
+    ("65.01.01", "Tanjung Palas"),
+    ("65.01.01.1001", "Tanjung Palas Hulu"),
+    ("65.01.01.2005", "Gunung Putih"),
+    ("65.01.02", "Tanjung Palas Barat"),
+    ("65.01.02.2001", "Long Beluah"),
+    ("65.03", "Kabupaten Nunukan"),
+    ("65.03.01", "Sebatik"),
+    ("65.03.01.2001", "Tanjung Karang"),
+    ("65.71", "Kota Tarakan"),
+    ("65.71.01", "Tarakan Barat"),
+    ("65.71.01.1001", "Karang Anyar"),
+]
+
+
+@pytest.fixture
+def region_tree(db) -> SimpleNamespace:
+    regions_import(rows=[RegionRow(line=i, code=c, name=n) for i, (c, n) in enumerate(TREE, start=1)])
+    from regions.models import Region
+
+    by_code = {r.code: r for r in Region.objects.all()}
+    return SimpleNamespace(
+        by_code=by_code,
+        province=by_code["65"],
+        bulungan=by_code["65.01"],
+        kecamatan=by_code["65.01.01"],
+        village=by_code["65.01.01.2005"],
+        village_same_kab=by_code["65.01.02.2001"],
+        nunukan=by_code["65.03"],
+        other_village=by_code["65.03.01.2001"],
+    )
+
+
+def _user_with(role: str, username: str, **scope):
+    user = UserFactory(username=username)
+    role_assign(user=user, role=role, **scope)
+    return user
+
+
+@pytest.fixture
+def companies(db) -> SimpleNamespace:
+    return SimpleNamespace(mine=CompanyFactory(name="PT Milik Saya"), other=CompanyFactory(name="PT Lain"))
+
+
+@pytest.fixture
+def province_staff(region_tree):
+    return _user_with(Role.PROVINCE_STAFF, "provinsi", region=region_tree.province)
+
+
+@pytest.fixture
+def kabupaten_staff(region_tree):
+    return _user_with(Role.KABUPATEN_STAFF, "kabupaten", region=region_tree.bulungan)
+
+
+@pytest.fixture
+def officer(region_tree):
+    return _user_with(Role.KT_OFFICER, "pengurus", region=region_tree.village)
+
+
+@pytest.fixture
+def other_officer(region_tree):
+    return _user_with(Role.KT_OFFICER, "pengurus2", region=region_tree.other_village)
+
+
+@pytest.fixture
+def village_head(region_tree):
+    return _user_with(Role.VILLAGE_HEAD, "kades", region=region_tree.village)
+
+
+@pytest.fixture
+def company_rep(companies):
+    return _user_with(Role.COMPANY_REP, "perusahaan", company=companies.mine)
+
+
+@pytest.fixture
+def administrator(db):
+    user = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    role_assign(user=user, role=Role.ADMINISTRATOR)
+    return user
+
+
+@pytest.fixture
+def no_role_user(db):
+    return UserFactory(username="tanpaperan")
+
+
+@pytest.fixture
+def all_roles(province_staff, kabupaten_staff, officer, other_officer, village_head, company_rep, administrator):
+    return {
+        "province_staff": province_staff,
+        "kabupaten_staff": kabupaten_staff,
+        "officer": officer,
+        "other_officer": other_officer,
+        "village_head": village_head,
+        "company_rep": company_rep,
+        "administrator": administrator,
+    }
+
+
+@pytest.fixture
+def demo_data(db, settings):
+    """The full demo (seed_demo at scale 1)."""
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=__import__("io").StringIO())
+    settings.DEBUG = False
+
+
+@pytest.fixture(autouse=True)
+def indonesian():
+    """Each test starts in the portal's language, as a fresh process or request would."""
+    from django.utils import translation
+
+    translation.activate("id")
+    yield
+    translation.activate("id")
