@@ -40,6 +40,7 @@ test: venv messages
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 check: venv
 	$(PY) manage.py makemigrations --check --dry-run

@@ -32,7 +32,13 @@ class UserAdmin(BaseUserAdmin):
 class RoleAssignmentAdmin(admin.ModelAdmin):
     list_display = ["user", "role", "region", "company", "active", "created_at"]
     list_filter = ["role", "active", "region__level"]
-    search_fields = ["user__username", "user__first_name", "user__last_name", "region__code", "region__name",
-                     "company__name"]
+    search_fields = [
+        "user__username",
+        "user__first_name",
+        "user__last_name",
+        "region__code",
+        "region__name",
+        "company__name",
+    ]
     autocomplete_fields = ["user", "region", "company"]
     list_select_related = ["user", "region", "company"]

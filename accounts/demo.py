@@ -36,15 +36,22 @@ def seed(ctx) -> None:
     )
     ctx.objects["company"] = company
     for username, first, last, role, code in DEMO_USERS:
-        user = user_ensure(username=username, password=DEMO_PASSWORD, first_name=first, last_name=last,
-                           email=f"{username}@example.com")
+        user = user_ensure(
+            username=username, password=DEMO_PASSWORD, first_name=first, last_name=last, email=f"{username}@example.com"
+        )
         if role == Role.COMPANY_REP:
             role_assign(user=user, role=role, company=company)
         else:
             role_assign(user=user, role=role, region=Region.objects.get(code=code))
         ctx.objects[username] = user
-    admin = user_ensure(username="admin", password=DEMO_PASSWORD, first_name="Admin", last_name="Portal",
-                        email="admin@example.com", is_superuser=True)
+    admin = user_ensure(
+        username="admin",
+        password=DEMO_PASSWORD,
+        first_name="Admin",
+        last_name="Portal",
+        email="admin@example.com",
+        is_superuser=True,
+    )
     role_assign(user=admin, role=Role.ADMINISTRATOR)
     ctx.objects["admin"] = admin
     ctx.log(f"accounts: {len(DEMO_USERS) + 1} demo users, password {DEMO_PASSWORD}")

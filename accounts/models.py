@@ -56,11 +56,19 @@ class RoleAssignment(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("user"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     region = models.ForeignKey(
-        "regions.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT,
+        "regions.Region",
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="role_assignments",
     )
     company = models.ForeignKey(
-        "csr.Company", verbose_name=_("company"), null=True, blank=True, on_delete=models.PROTECT,
+        "csr.Company",
+        verbose_name=_("company"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="role_assignments",
     )
     active = models.BooleanField(_("active"), default=True)
@@ -81,7 +89,8 @@ class RoleAssignment(models.Model):
                 fields=["user", "role", "company"], condition=Q(company__isnull=False), name="role_unique_company"
             ),
             models.UniqueConstraint(
-                fields=["user", "role"], condition=Q(region__isnull=True, company__isnull=True),
+                fields=["user", "role"],
+                condition=Q(region__isnull=True, company__isnull=True),
                 name="role_unique_global",
             ),
         ]

@@ -42,7 +42,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # accounts
     "user.manage": ADMIN,
     "audit.view": ADMIN | {Role.PROVINCE_STAFF},
-    # csr (companies)
+    # organisations (Karang Taruna registry): issue #3 adds its actions here.
+    # poverty_data (families, Pokja, rounds, submissions): issue #4 adds its actions here.
+    # csr (companies, programmes, proposals, matching)
     "company.view": ADMIN | STAFF | {Role.COMPANY_REP},
     "company.edit": ADMIN | {Role.PROVINCE_STAFF, Role.COMPANY_REP},
 }
@@ -145,7 +147,7 @@ def scope_q(user: Any, action: str, *, region_field: str | None = None, company_
 M = TypeVar("M", bound=Model)
 
 
-def scoped(queryset: QuerySet[M], user: Any, action: str) -> QuerySet[M]:
+def scoped[M: Model](queryset: QuerySet[M], user: Any, action: str) -> QuerySet[M]:
     """``queryset`` narrowed to what ``user`` may ``action`` on, using the model's policy fields."""
     model = queryset.model
     q = scope_q(
@@ -157,7 +159,9 @@ def scoped(queryset: QuerySet[M], user: Any, action: str) -> QuerySet[M]:
     return queryset.filter(q)
 
 
-def get_for_user(queryset: QuerySet[M], user: Any, action: str, *, view_action: str | None = None, **lookup: Any) -> M:
+def get_for_user[M: Model](
+    queryset: QuerySet[M], user: Any, action: str, *, view_action: str | None = None, **lookup: Any
+) -> M:
     """The policy-checked getter every view that takes an id starts with.
 
     404 when the object is outside what the user may see (``view_action``, or ``action``

@@ -12,8 +12,14 @@ from .models import RoleAssignment, User
 
 @transaction.atomic
 def user_ensure(
-    *, username: str, password: str | None = None, first_name: str = "", last_name: str = "", email: str = "",
-    is_staff: bool = False, is_superuser: bool = False,
+    *,
+    username: str,
+    password: str | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    is_staff: bool = False,
+    is_superuser: bool = False,
 ) -> User:
     """Create the user, or update the given fields of an existing one (idempotent)."""
     user, _created = User.objects.get_or_create(username=username)

@@ -49,8 +49,10 @@ def main() -> int:
         for label, seconds in figures:
             print(f"{label}: {seconds:.2f} s ({rows / seconds:,.0f} rows/s)")
         print(f"prefix query within 65.01: {n} regions in {prefix_ms:.1f} ms")
-        print(f"result: {rows} rows, first {figures[0][1]:.2f} s, again {figures[1][1]:.2f} s, "
-              f"ratio again/first {figures[1][1] / figures[0][1]:.2f}")
+        print(
+            f"result: {rows} rows, first {figures[0][1]:.2f} s, again {figures[1][1]:.2f} s, "
+            f"ratio again/first {figures[1][1] / figures[0][1]:.2f}"
+        )
     finally:
         teardown_databases(old, verbosity=0)
     return 0

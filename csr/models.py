@@ -24,8 +24,13 @@ class Company(models.Model):
     business_sector = models.CharField(_("business sector"), max_length=120, blank=True)
     address = models.TextField(_("address"), blank=True)
     kabupaten = models.ForeignKey(
-        "regions.Region", verbose_name=_("kabupaten/kota"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": 2},
+        "regions.Region",
+        verbose_name=_("kabupaten/kota"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": 2},
     )
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)

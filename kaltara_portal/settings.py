@@ -98,9 +98,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 else:
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
-    DATABASES["default"]["OPTIONS"].setdefault(
-        "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-    )
+    DATABASES["default"]["OPTIONS"].setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -169,14 +167,22 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 # Email (Django 6.1 MAILERS): the console backend unless EMAIL_URL says otherwise,
 # e.g. EMAIL_URL=smtp+tls://user:password@smtp.example.org:587
 _email = env.email_url("EMAIL_URL", default="consolemail://")
-_email_options = {
-    option: _email[key]
-    for key, option in [
-        ("EMAIL_HOST", "host"), ("EMAIL_PORT", "port"), ("EMAIL_HOST_USER", "username"),
-        ("EMAIL_HOST_PASSWORD", "password"), ("EMAIL_USE_TLS", "use_tls"), ("EMAIL_USE_SSL", "use_ssl"),
-    ]
-    if _email.get(key) not in (None, "")
-} if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend") else {}
+_email_options = (
+    {
+        option: _email[key]
+        for key, option in [
+            ("EMAIL_HOST", "host"),
+            ("EMAIL_PORT", "port"),
+            ("EMAIL_HOST_USER", "username"),
+            ("EMAIL_HOST_PASSWORD", "password"),
+            ("EMAIL_USE_TLS", "use_tls"),
+            ("EMAIL_USE_SSL", "use_ssl"),
+        ]
+        if _email.get(key) not in (None, "")
+    }
+    if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
+    else {}
+)
 MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Portal Karang Taruna Kaltara <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

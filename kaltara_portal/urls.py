@@ -11,6 +11,9 @@ urlpatterns = [
     path("bahasa/", set_language, name="set_language"),
     path("akun/", include("accounts.urls")),
     path("wilayah/", include("regions.urls")),
+    path("organisasi/", include("organisations.urls")),
+    path("data-kemiskinan/", include("poverty_data.urls")),
+    path("csr/", include("csr.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

@@ -11,7 +11,7 @@ from typing import BinaryIO
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import CODE_RE, Level, Region, kind_of, level_of, parent_code_of
+from .models import CODE_RE, Region, kind_of, level_of, parent_code_of
 
 MAX_ERRORS_LISTED = 200
 
@@ -66,7 +66,10 @@ def regions_parse_csv(stream: BinaryIO) -> list[RegionRow]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise RegionImportError(
-            [_("The file is not UTF-8 text (first wrong byte on line %(line)d); save it as CSV UTF-8.") % {"line": line}]
+            [
+                _("The file is not UTF-8 text (first wrong byte on line %(line)d); save it as CSV UTF-8.")
+                % {"line": line}
+            ]
         ) from None
 
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -78,7 +81,10 @@ def regions_parse_csv(stream: BinaryIO) -> list[RegionRow]:
     missing = [c for c in ("kode", "nama") if c not in columns]
     if missing:
         raise RegionImportError(
-            [_("Line 1: the header lacks the column(s) %(columns)s; expected kode,nama.") % {"columns": ", ".join(missing)}]
+            [
+                _("Line 1: the header lacks the column(s) %(columns)s; expected kode,nama.")
+                % {"columns": ", ".join(missing)}
+            ]
         )
     code_at, name_at = columns.index("kode"), columns.index("nama")
 
@@ -95,8 +101,10 @@ def regions_parse_csv(stream: BinaryIO) -> list[RegionRow]:
                 continue
             code, name = record[code_at].strip(), record[name_at].strip()
             if not CODE_RE.match(code):
-                errors.append(_("Line %(line)d: the code “%(code)s” is not a Kemendagri region code.")
-                              % {"line": line, "code": code[:30]})
+                errors.append(
+                    _("Line %(line)d: the code “%(code)s” is not a Kemendagri region code.")
+                    % {"line": line, "code": code[:30]}
+                )
                 continue
             if not name:
                 errors.append(_("Line %(line)d: the region %(code)s has no name.") % {"line": line, "code": code})
@@ -105,8 +113,10 @@ def regions_parse_csv(stream: BinaryIO) -> list[RegionRow]:
                 errors.append(_("Line %(line)d: the name of %(code)s is too long.") % {"line": line, "code": code})
                 continue
             if code in first_line:
-                errors.append(_("Line %(line)d: the code %(code)s appears again (first on line %(first)d).")
-                              % {"line": line, "code": code, "first": first_line[code]})
+                errors.append(
+                    _("Line %(line)d: the code %(code)s appears again (first on line %(first)d).")
+                    % {"line": line, "code": code, "first": first_line[code]}
+                )
                 continue
             first_line[code] = line
             rows.append(RegionRow(line=line, code=code, name=name))
@@ -181,5 +191,3 @@ def regions_import(*, rows: list[RegionRow]) -> RegionImportResult:
             ids.update(Region.objects.filter(level=level).values_list("code", "pk"))
         Region.objects.bulk_update(to_rename, ["name"], batch_size=2000)
     return result
-
-

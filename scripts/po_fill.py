@@ -66,7 +66,9 @@ def main(po_path: str, json_path: str) -> int:
             continue
     # A fuzzy guess by makemessages is wrong more often than right: the JSON decides.
     text = "\n".join(out).replace("#, fuzzy\n", "")
-    text = text.replace('"Plural-Forms: nplurals=INTEGER; plural=EXPRESSION;\\n"', '"Plural-Forms: nplurals=1; plural=0;\\n"')
+    text = text.replace(
+        '"Plural-Forms: nplurals=INTEGER; plural=EXPRESSION;\\n"', '"Plural-Forms: nplurals=1; plural=0;\\n"'
+    )
     with open(po_path, "w", encoding="utf-8") as fh:
         fh.write(text)
     for msgid in missing:

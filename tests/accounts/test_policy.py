@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -112,8 +111,9 @@ def test_the_getter_answers_404_outside_the_scope_and_403_for_a_read_only_role(u
         with pytest.raises(Http404):
             policy.get_for_user(regions, users["officer"], WRITE, view_action=READ, code=region_tree.other_village.code)
         with pytest.raises(PermissionDenied):
-            policy.get_for_user(regions, users["kabupaten_staff"], WRITE, view_action=READ,
-                                code=region_tree.village.code)
+            policy.get_for_user(
+                regions, users["kabupaten_staff"], WRITE, view_action=READ, code=region_tree.village.code
+            )
         with pytest.raises(Http404):
             policy.get_for_user(regions, users["anonymous"], READ, code=region_tree.village.code)
         with pytest.raises(Http404):

@@ -13,15 +13,23 @@ from regions.models import Region
 
 def test_it_creates_the_province_its_five_kabupaten_and_one_user_per_role(demo_data):
     assert list(Region.objects.filter(level=2).values_list("code", "name")) == [
-        ("65.01", "Kabupaten Bulungan"), ("65.02", "Kabupaten Malinau"), ("65.03", "Kabupaten Nunukan"),
-        ("65.04", "Kabupaten Tana Tidung"), ("65.71", "Kota Tarakan"),
+        ("65.01", "Kabupaten Bulungan"),
+        ("65.02", "Kabupaten Malinau"),
+        ("65.03", "Kabupaten Nunukan"),
+        ("65.04", "Kabupaten Tana Tidung"),
+        ("65.71", "Kota Tarakan"),
     ]
     assert Region.objects.get(code="65.02").bps_code == "6501"
     assert Region.objects.villages().count() > 50
     roles = dict(RoleAssignment.objects.values_list("user__username", "role"))
     assert roles == {
-        "provinsi": "province_staff", "kabupaten": "kabupaten_staff", "pengurus": "kt_officer",
-        "kades": "village_head", "pengurus2": "kt_officer", "perusahaan": "company_rep", "admin": "administrator",
+        "provinsi": "province_staff",
+        "kabupaten": "kabupaten_staff",
+        "pengurus": "kt_officer",
+        "kades": "village_head",
+        "pengurus2": "kt_officer",
+        "perusahaan": "company_rep",
+        "admin": "administrator",
     }
     pengurus = RoleAssignment.objects.get(user__username="pengurus")
     kades = RoleAssignment.objects.get(user__username="kades")

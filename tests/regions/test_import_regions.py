@@ -24,7 +24,6 @@ def run(tmp_path: Path, content: bytes | str, name: str = "wilayah.csv") -> tupl
     return out.getvalue(), err.getvalue()
 
 
-
 @pytest.mark.skipif(not KALTARA.exists(), reason="../shared/data/kaltara_wilayah.csv is not present")
 def test_it_imports_the_official_kaltara_list_with_its_levels_and_kinds(db, tmp_path):
     out = io.StringIO()
@@ -58,13 +57,18 @@ def test_a_second_import_renames_without_duplicating(db, tmp_path):
 
 
 def test_it_reads_utf8_with_a_bom_and_ignores_extra_columns(db, tmp_path):
-    content = "\ufeffkode,nama,tingkat,jenis\n65,Kalimantan Utara,provinsi,\n65.04,Kabupaten Tana Tidung,kab,kabupaten\n"
+    content = (
+        "\ufeffkode,nama,tingkat,jenis\n65,Kalimantan Utara,provinsi,\n65.04,Kabupaten Tana Tidung,kab,kabupaten\n"
+    )
     run(tmp_path, content)
     assert Region.objects.get(code="65.04").name == "Kabupaten Tana Tidung"
 
 
 def test_names_keep_their_apostrophes(db, tmp_path):
-    run(tmp_path, "kode,nama\n65,Kalimantan Utara\n65.02,Kabupaten Malinau\n65.02.01,Mentarang\n65.02.01.2001,Pa' Padi\n")
+    run(
+        tmp_path,
+        "kode,nama\n65,Kalimantan Utara\n65.02,Kabupaten Malinau\n65.02.01,Mentarang\n65.02.01.2001,Pa' Padi\n",
+    )
     assert Region.objects.get(code="65.02.01.2001").name == "Pa' Padi"
 
 
@@ -79,12 +83,26 @@ def test_names_keep_their_apostrophes(db, tmp_path):
         ("kode,nama\n", "Berkas hanya berisi judul kolom, tanpa wilayah."),
         ("code,name\n65,Kalimantan Utara\n", "Baris 1: judul kolom tidak memuat kolom kode, nama"),
         (GOOD + "65.01.01.2006,\n", "Baris 8: wilayah 65.01.01.2006 tidak bernama."),
-        ("kode,nama\n65,Kalimantan Utara\n65.03,Kabupaten Nunukan\n65.03.01,Sebatik\n65.03.01.2001,Tanjung Kar\xe1ng\n".encode("latin-1"),
-         "Berkas bukan teks UTF-8 (bita salah pertama di baris 5)"),
+        (
+            "kode,nama\n65,Kalimantan Utara\n65.03,Kabupaten Nunukan\n65.03.01,Sebatik\n65.03.01.2001,Tanjung Kar\xe1ng\n".encode(
+                "latin-1"
+            ),
+            "Berkas bukan teks UTF-8 (bita salah pertama di baris 5)",
+        ),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "Berkas bukan berkas teks CSV."),
     ],
-    ids=["malformed-code", "long-code", "duplicate", "orphan", "empty", "header-only", "wrong-header",
-         "no-name", "wrong-encoding", "binary"],
+    ids=[
+        "malformed-code",
+        "long-code",
+        "duplicate",
+        "orphan",
+        "empty",
+        "header-only",
+        "wrong-header",
+        "no-name",
+        "wrong-encoding",
+        "binary",
+    ],
 )
 def test_a_bad_file_imports_nothing_and_names_the_problem(db, tmp_path, content, message):
     path = tmp_path / "bad.csv"

@@ -43,14 +43,20 @@ def test_an_unknown_or_malformed_code_is_a_404(client, officer, region_tree, cod
     assert client.get(f"/wilayah/{code}/").status_code == 404
 
 
-def test_the_browser_keeps_a_flat_query_count_as_regions_grow(client, officer, region_tree, django_assert_max_num_queries):
+def test_the_browser_keeps_a_flat_query_count_as_regions_grow(
+    client, officer, region_tree, django_assert_max_num_queries
+):
     from regions.services import RegionRow, regions_import
 
     client.force_login(officer)
     with django_assert_max_num_queries(20) as small:
         client.get(reverse("regions:detail", args=["65"]))
     rows = [RegionRow(line=1, code=f"65.01.{k:02d}", name=f"Kec {k}") for k in range(10, 40)]
-    rows += [RegionRow(line=1, code=f"65.01.{k:02d}.2{v:03d}", name=f"Desa {k}-{v}") for k in range(10, 40) for v in range(20)]
+    rows += [
+        RegionRow(line=1, code=f"65.01.{k:02d}.2{v:03d}", name=f"Desa {k}-{v}")
+        for k in range(10, 40)
+        for v in range(20)
+    ]
     regions_import(rows=rows)
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(reverse("regions:detail", args=["65"]))

@@ -25,7 +25,9 @@ class Command(BaseCommand):
         except RegionImportError as exc:
             for error in exc.errors:
                 self.stderr.write(error)
-            raise CommandError(_("Nothing was imported: the file has %(count)d error(s).") % {"count": len(exc.errors)}) from None
+            raise CommandError(
+                _("Nothing was imported: the file has %(count)d error(s).") % {"count": len(exc.errors)}
+            ) from None
 
         for level in sorted(result.counts):
             c = result.counts[level]
@@ -33,5 +35,8 @@ class Command(BaseCommand):
                 _("%(level)s: %(created)d new, %(updated)d renamed, %(unchanged)d unchanged")
                 % {"level": Level(level).label, "created": c.created, "updated": c.updated, "unchanged": c.unchanged}
             )
-        self.stdout.write(self.style.SUCCESS(_("%(total)d regions read, %(changed)d changed.")
-                                             % {"total": result.total, "changed": result.changed}))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("%(total)d regions read, %(changed)d changed.") % {"total": result.total, "changed": result.changed}
+            )
+        )
