@@ -9,4 +9,6 @@ class RegionsConfig(AppConfig):
     def ready(self) -> None:
         from kaltara_portal.navigation import NavItem, register
 
+        from . import home_cards  # noqa: F401  (registers the home-page card)
+
         register(NavItem(_("Regions"), "regions:browse", "region.view", order=80))

@@ -138,3 +138,18 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_the_home_page_links_each_role_to_its_area(client, officer, village_head, province_staff):
+    client.force_login(officer)
+    html = client.get(reverse("home")).content.decode()
+    assert "Wilayah saya" in html
+    assert reverse("regions:detail", args=["65.01.01.2005"]) in html
+    client.force_login(province_staff)
+    assert reverse("regions:detail", args=["65"]) in client.get(reverse("home")).content.decode()
+
+
+def test_the_home_page_keeps_a_flat_query_count(client, demo_data, django_assert_max_num_queries):
+    client.force_login(User.objects.get(username="admin"))
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("home")).status_code == 200
