@@ -30,10 +30,24 @@ def main(po_path: str, json_path: str) -> int:
     out: list[str] = []
     missing: list[str] = []
     i = 0
+    fuzzy = False
     while i < len(lines):
         line = lines[i]
+        if line.startswith("#,") and "fuzzy" in line:
+            # makemessages guessed from a similar string: that guess is wrong more often than right.
+            fuzzy = True
+            rest = ", ".join(f for f in line[2:].split(",") if f.strip() and f.strip() != "fuzzy")
+            if rest:
+                out.append(f"#, {rest.strip()}")
+            i += 1
+            continue
+        if line.startswith("#| "):
+            i += 1
+            continue
         m = ENTRY.match(line)
         if not m or m.group(1) == "":
+            if m:
+                fuzzy = False  # the header entry
             out.append(line)
             i += 1
             continue
@@ -45,8 +59,9 @@ def main(po_path: str, json_path: str) -> int:
             i += 1
             forms = []
             while i < len(lines) and lines[i].startswith("msgstr["):
-                forms.append(lines[i])
+                forms.append(lines[i].split(" ", 1)[0] + ' ""' if fuzzy else lines[i])
                 i += 1
+            fuzzy = False
             value = table.get(msgid)
             if all(f.endswith('""') for f in forms) and isinstance(value, list):
                 out.extend(f"msgstr[{n}] {quote(value[min(n, len(value) - 1)])}" for n in range(len(forms)))
@@ -55,6 +70,11 @@ def main(po_path: str, json_path: str) -> int:
                 if all(f.endswith('""') for f in forms):
                     missing.append(msgid)
             continue
+        if fuzzy and lines[i].startswith("msgstr ") and msgid != "":
+            while i + 1 < len(lines) and lines[i + 1].startswith('"'):
+                i += 1
+            lines[i] = 'msgstr ""'
+        fuzzy = False
         if lines[i] == 'msgstr ""' and (i + 1 >= len(lines) or not lines[i + 1].startswith('"')):
             value = table.get(msgid)
             if isinstance(value, str):
@@ -64,8 +84,7 @@ def main(po_path: str, json_path: str) -> int:
                 missing.append(msgid)
             i += 1
             continue
-    # A fuzzy guess by makemessages is wrong more often than right: the JSON decides.
-    text = "\n".join(out).replace("#, fuzzy\n", "")
+    text = "\n".join(out)
     text = text.replace(
         '"Plural-Forms: nplurals=INTEGER; plural=EXPRESSION;\\n"', '"Plural-Forms: nplurals=1; plural=0;\\n"'
     )
