@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := kaltara_portal.settings
 
-.PHONY: run test venv migrate seed messages lint check e2e clean serve worker
+.PHONY: run test venv migrate seed messages lint check e2e clean worker
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -32,7 +32,10 @@ run: seed
 	@echo "Portal Karang Taruna Kaltara: http://$(HOST):$(PORT)/"
 	@echo "Demo logins (password demo12345): provinsi, kabupaten, pengurus, kades, pengurus2, perusahaan, admin"
 	@echo ""
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	@# The background worker (imports, exports) runs beside the server and stops with it.
+	DEBUG=1 $(PY) manage.py db_worker --no-reload --queue-name default > var/worker.log 2>&1 & \
+	  worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: venv messages
 	@mkdir -p var
@@ -45,6 +48,9 @@ lint: venv
 check: venv
 	$(PY) manage.py makemigrations --check --dry-run
 	scripts/check-deploy
+
+worker: migrate
+	DEBUG=1 $(PY) manage.py db_worker --queue-name default
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3 staticfiles

@@ -8,9 +8,11 @@ belongs to the grant's company. Administrators are covered everywhere.
 
 Models opt in by naming where their scope lives:
 
-* ``policy_region_field`` (e.g. ``"region__code"``) and/or ``policy_company_field``
-  (e.g. ``"company_id"``) as class attributes, used by ``scoped()`` for querysets;
-* ``policy_region_code`` and/or ``policy_company_id`` as properties, used by ``can()``.
+* ``policy_region_field`` (e.g. ``"region__code"``), ``policy_company_field``
+  (e.g. ``"company_id"``) and/or ``policy_owner_field`` (e.g. ``"owner_id"``: things a
+  person owns, like their background jobs) as class attributes, used by ``scoped()``;
+* ``policy_region_code``, ``policy_company_id`` and/or ``policy_owner_id`` as properties,
+  used by ``can()``.
 
 Outside its scope an object does not exist for the user (404); inside the scope of
 a read but without the right to act, the answer is 403.
@@ -42,6 +44,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # accounts
     "user.manage": ADMIN,
     "audit.view": ADMIN | {Role.PROVINCE_STAFF},
+    # jobs: everyone sees their own background jobs; administrators all of them
+    "job.view": ALL_ROLES,
     # organisations (Karang Taruna registry): issue #3 adds its actions here.
     # poverty_data (families, Pokja, rounds, submissions): issue #4 adds its actions here.
     # csr (companies, programmes, proposals, matching)
@@ -115,6 +119,8 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
     if obj is None:
         return bool(candidates)
     region_code, company_id = scope_of(obj)
+    if getattr(obj, "policy_owner_id", None) is not None and obj.policy_owner_id == getattr(user, "pk", None):
+        return True
     return any(g.covers(region_code=region_code, company_id=company_id) for g in candidates)
 
 
@@ -130,11 +136,21 @@ def scope_of(obj: Any) -> tuple[str | None, int | None]:
     return getattr(obj, "policy_region_code", None), getattr(obj, "policy_company_id", None)
 
 
-def scope_q(user: Any, action: str, *, region_field: str | None = None, company_field: str | None = None) -> Q:
+def scope_q(
+    user: Any,
+    action: str,
+    *,
+    region_field: str | None = None,
+    company_field: str | None = None,
+    owner_field: str | None = None,
+) -> Q:
     """A filter matching the rows ``user`` may ``action`` on; matches nothing without a grant."""
     nothing = Q(pk__in=[])
     q = nothing
-    for grant in _grants_for(user, action):
+    candidates = _grants_for(user, action)
+    if candidates and owner_field:
+        q |= Q(**{owner_field: user.pk})
+    for grant in candidates:
         if grant.is_global:
             return Q()
         if grant.region_code and region_field:
@@ -155,6 +171,7 @@ def scoped[M: Model](queryset: QuerySet[M], user: Any, action: str) -> QuerySet[
         action,
         region_field=getattr(model, "policy_region_field", None),
         company_field=getattr(model, "policy_company_field", None),
+        owner_field=getattr(model, "policy_owner_field", None),
     )
     return queryset.filter(q)
 

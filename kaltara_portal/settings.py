@@ -44,9 +44,11 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "simple_history",
+    "django_tasks_db",
     "kaltara_portal",
     "regions",
     "accounts",
+    "jobs",
     "organisations",
     "poverty_data",
     "csr",
@@ -190,6 +192,17 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMIN_URL = env.str("ADMIN_URL", default="admin/")
 if not ADMIN_URL.endswith("/"):
     ADMIN_URL += "/"
+
+# Background tasks (Django 6 tasks): the database queue, worked by `manage.py db_worker`
+# (make run starts one next to the server); tests run tasks immediately.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django.tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("organisasi/", include("organisations.urls")),
     path("data-kemiskinan/", include("poverty_data.urls")),
     path("csr/", include("csr.urls")),
+    path("tugas/", include("jobs.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

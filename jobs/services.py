@@ -1,0 +1,78 @@
+"""Writes to jobs: create and enqueue, report progress, finish or fail."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Job, JobStatus
+
+logger = logging.getLogger(__name__)
+
+
+def job_start(*, owner: Any, kind: str, title: str, task: Any, params: dict | None = None) -> Job:
+    """Create a job and enqueue ``task`` (a Django task taking ``job_id``) once the transaction commits."""
+    job = Job.objects.create(owner=owner, kind=kind, title=title, params=params or {})
+    transaction.on_commit(lambda: task.enqueue(job_id=str(job.pk)))
+    return job
+
+
+def job_progress(*, job: Job, done: int, total: int | None = None, message: str | None = None) -> None:
+    job.done = done
+    fields = ["done"]
+    if total is not None:
+        job.total, fields = total, [*fields, "total"]
+    if message is not None:
+        job.message, fields = message, [*fields, "message"]
+    Job.objects.filter(pk=job.pk).update(**{f: getattr(job, f) for f in fields})
+
+
+def job_finish(
+    *, job: Job, message: str = "", file: File | None = None, file_name: str = "", detail_url: str = ""
+) -> None:
+    job.status, job.finished_at, job.message, job.detail_url = JobStatus.DONE, timezone.now(), message, detail_url
+    fields = ["status", "finished_at", "message", "detail_url", "done"]
+    job.done = max(job.done, job.total)
+    if file is not None:
+        job.result_name = file_name or getattr(file, "name", "hasil")
+        job.result_file.save(job.result_name, file, save=False)
+        fields += ["result_file", "result_name"]
+    job.save(update_fields=fields)
+
+
+def job_fail(*, job: Job, message: str) -> None:
+    job.status, job.finished_at, job.message = JobStatus.FAILED, timezone.now(), message
+    job.save(update_fields=["status", "finished_at", "message"])
+
+
+def job_run(job_id: str, work: Callable[[Job], None]) -> None:
+    """Run ``work(job)`` for a queued job, marking it running, then done or failed.
+
+    ``work`` calls ``job_finish`` itself (with its file or message); an exception marks
+    the job failed with a message that carries no personal data.
+    """
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None or job.finished:
+        return
+    job.status, job.started_at = JobStatus.RUNNING, timezone.now()
+    job.save(update_fields=["status", "started_at"])
+    try:
+        work(job)
+    except Exception:
+        logger.exception("job failed kind=%s job=%s", job.kind, job.pk)
+        job_fail(
+            job=job,
+            message=_(
+                "The job stopped because of an unexpected error. Nothing was changed; try again or tell the administrator."
+            ),
+        )
+        return
+    job.refresh_from_db(fields=["status"])
+    if not job.finished:
+        job_finish(job=job)
