@@ -155,3 +155,17 @@ def test_the_report_lists_every_issue_with_row_and_column(db, region_tree):
     text = "".join(report_csv_lines(report))
     assert text.startswith("\ufeffbaris,kolom,tingkat,pesan")
     assert "3,hubungan_keluarga,galat,Keluarga ini sudah memiliki kepala keluarga di baris 2." in text
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_the_downloadable_templates_pass_their_own_checks(db, region_tree, kind):
+    import io
+
+    from poverty_data.imports.template import COLUMNS, template_csv, template_xlsx
+
+    data = template_csv() if kind == "csv" else template_xlsx()
+    records = []
+    report = validate_stream(io.BytesIO(data), village_lookup=lookup, on_record=records.append)
+    assert report.ok and report.warnings == 0 and report.rows_valid == 2
+    assert report.source.columns == COLUMNS
+    assert records[0].desil == 2 and records[0].rt == "002" and records[0].presence == "present"
