@@ -48,29 +48,29 @@ RELATIONSHIP_WORDS = {
     "ayah": "parent",
     "ibu": "parent",
     "6": "parent",
-    "mertua": "parent_in_law",
-    "7": "parent_in_law",
-    "famililain": "other_relative",
-    "famililainnya": "other_relative",
-    "8": "other_relative",
+    "mertua": "parent",
+    "7": "parent",
+    "famililain": "other",
+    "famililainnya": "other",
+    "8": "other",
     "lainnya": "other",
     "pembantu": "other",
     "9": "other",
 }
 PRESENCE_WORDS = {
-    "": "present",
-    "ada": "present",
-    "tinggal": "present",
-    "tinggaldisini": "present",
-    "1": "present",
+    "": "here",
+    "ada": "here",
+    "tinggal": "here",
+    "tinggaldisini": "here",
+    "1": "here",
     "meninggal": "died",
     "2": "died",
     "pindah": "moved",
     "pindahdomestik": "moved",
     "3": "moved",
-    "pindahluarnegeri": "moved_abroad",
-    "luarnegeri": "moved_abroad",
-    "4": "moved_abroad",
+    "pindahluarnegeri": "abroad",
+    "luarnegeri": "abroad",
+    "4": "abroad",
     "baru": "new",
     "anggotabaru": "new",
     "5": "new",
@@ -107,7 +107,7 @@ class MemberRecord:
     rt: str = ""
     rw: str = ""
     desil: int | None = None
-    presence: str = "present"
+    presence: str = "here"
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -204,8 +204,8 @@ class RowValidator:
                 _("The name starts with %(char)s, which a spreadsheet reads as a formula; remove it.")
                 % {"char": name[0]},
             )
-        elif len(name) > 150:
-            error("nama", _("The name is longer than 150 characters."))
+        elif len(name) > 120:
+            error("nama", _("The name is longer than 120 characters."))
 
         if not sex_word:
             error("jenis_kelamin", _("The sex is empty; write L or P."))
@@ -318,13 +318,13 @@ class RowValidator:
             birth_date=birth_date,
             relationship=relationship,
             village_code=village_code,
-            birth_place=cell_text(v.get("tempat_lahir"))[:100],
-            address=cell_text(v.get("alamat"))[:255],
-            dusun=cell_text(v.get("dusun"))[:100],
+            birth_place=cell_text(v.get("tempat_lahir"))[:80],
+            address=cell_text(v.get("alamat"))[:200],
+            dusun=cell_text(v.get("dusun"))[:60],
             rt=cell_text(v.get("rt")),
             rw=cell_text(v.get("rw")),
             desil=desil,
-            presence=presence or "present",
+            presence=presence or "here",
             extra={c: cell_text(v.get(c)) for c in self.extra_columns if c in v},
         )
         return record, issues

@@ -168,4 +168,4 @@ def test_the_downloadable_templates_pass_their_own_checks(db, region_tree, kind)
     report = validate_stream(io.BytesIO(data), village_lookup=lookup, on_record=records.append)
     assert report.ok and report.warnings == 0 and report.rows_valid == 2
     assert report.source.columns == COLUMNS
-    assert records[0].desil == 2 and records[0].rt == "002" and records[0].presence == "present"
+    assert records[0].desil == 2 and records[0].rt == "002" and records[0].presence == "here"
