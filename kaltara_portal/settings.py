@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "jobs",
     "organisations",
     "poverty_data",
+    "poverty_imports",
     "csr",
 ]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from poverty_data.imports.report import report_csv_lines, validate_stream
+from poverty_imports.report import report_csv_lines, validate_stream
 
 CORPUS = Path(__file__).resolve().parent / "import_corpus"
 HOME_VILLAGE = "65.01.01.2005"
@@ -161,7 +161,7 @@ def test_the_report_lists_every_issue_with_row_and_column(db, region_tree):
 def test_the_downloadable_templates_pass_their_own_checks(db, region_tree, kind):
     import io
 
-    from poverty_data.imports.template import COLUMNS, template_csv, template_xlsx
+    from poverty_imports.template import COLUMNS, template_csv, template_xlsx
 
     data = template_csv() if kind == "csv" else template_xlsx()
     records = []
