@@ -15,8 +15,9 @@ scoped by the organisation's region (``policy_region_field``).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
@@ -193,7 +194,7 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(within_q(code, "region__code"))
 
     def with_term_state(self) -> OrganisationQuerySet:
-        """Annotate ``has_current_term``, ``term_expiring`` and the current term's end (three subqueries)."""
+        """Annotate ``has_current_term``, ``term_expiring``, the current term's end and its Ketua (subqueries)."""
         terms = Term.objects.filter(organisation=OuterRef("pk"))
         current = terms.filter(current_term_q()).order_by("-starts_on")
         return self.annotate(
@@ -201,9 +202,9 @@ class OrganisationQuerySet(models.QuerySet):
             term_expiring=Exists(terms.filter(expiring_q())),
             current_term_ends_on=Subquery(current.values("ends_on")[:1]),
             ketua_name=Subquery(
-                Officer.objects.filter(term=Subquery(current.values("pk")[:1]), position=Position.KETUA).values("name")[
-                    :1
-                ]
+                Officer.objects.filter(current_term_q("term__"), term__organisation=OuterRef("pk"), position="ketua")
+                .order_by("-term__starts_on")
+                .values("name")[:1]
             ),
         )
 
@@ -683,10 +684,13 @@ class Event(models.Model):
         return [str(self._meta.get_field(n).verbose_name) for n in AIM_FIELDS if getattr(self, n)]
 
     def clean(self) -> None:
+        errors: dict[str, Any] = {}
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": _("The end cannot be before the start.")})
+            errors["ends_on"] = _("The end cannot be before the start.")
         if not any(getattr(self, n) for n in AIM_FIELDS):
-            raise ValidationError(_("Choose at least one aim of the event."))
+            errors[NON_FIELD_ERRORS] = _("Choose at least one aim of the event.")
+        if errors:
+            raise ValidationError(errors)
 
 
 AIM_FIELDS = ["aim_administration", "aim_management", "aim_welfare", "aim_network"]

@@ -64,7 +64,10 @@ def bulk_organisations(region_tree, count: int) -> list[Organisation]:
         ]
     )
     organisations = Organisation.objects.bulk_create(
-        [Organisation(region=r, name=f"KT Uji {i}", classification="maju" if i % 2 else "") for i, r in enumerate(regions)]
+        [
+            Organisation(region=r, name=f"KT Uji {i}", classification="maju" if i % 2 else "")
+            for i, r in enumerate(regions)
+        ]
     )
     start = years_later(today(), -1)
     Term.objects.bulk_create(

@@ -89,7 +89,9 @@ def test_a_score_above_100_is_refused_on_the_form(client, orgs, kabupaten_staff)
     assert not orgs.home.assessments.exists()
 
 
-def test_the_assessment_page_is_404_outside_the_kabupaten_and_403_for_an_officer(client, orgs, kabupaten_staff, officer):
+def test_the_assessment_page_is_404_outside_the_kabupaten_and_403_for_an_officer(
+    client, orgs, kabupaten_staff, officer
+):
     client.force_login(kabupaten_staff)
     assert client.get(reverse("organisations:assessment_create", args=[orgs.other.pk])).status_code == 404
     client.force_login(officer)

@@ -74,7 +74,9 @@ def test_the_stored_name_never_comes_from_the_user(client, orgs, officer):
         ("kosong.pdf", b"", "Berkas yang dikirimkan kosong."),
     ],
 )
-def test_a_wrong_file_type_is_refused_with_a_message_and_nothing_stored(client, orgs, officer, media, name, content, message):
+def test_a_wrong_file_type_is_refused_with_a_message_and_nothing_stored(
+    client, orgs, officer, media, name, content, message
+):
     client.force_login(officer)
     response = upload(client, orgs.home, name, content)
     assert response.status_code == 200
@@ -109,7 +111,9 @@ def test_kabupaten_staff_may_read_their_kabupatens_documents(client, orgs, offic
     assert client.get(reverse("organisations:document_download", args=[Document.objects.get().pk])).status_code == 200
 
 
-def test_deleting_a_document_removes_the_file_and_keeps_the_history(orgs, officer, media, django_capture_on_commit_callbacks):
+def test_deleting_a_document_removes_the_file_and_keeps_the_history(
+    orgs, officer, media, django_capture_on_commit_callbacks
+):
     document = services.document_upload(
         user=officer, organisation=orgs.home, kind="sk", title="SK", upload=SimpleUploadedFile("sk.pdf", PDF)
     )
@@ -144,7 +148,13 @@ def test_assistance_with_a_bad_document_is_not_recorded(client, orgs, province_s
     client.force_login(province_staff)
     response = client.post(
         reverse("organisations:assistance_create", args=[orgs.home.pk]),
-        {"year": "2026", "giver": "company", "form": "goods", "value": "1", "upload": SimpleUploadedFile("a.pdf", b"MZ")},
+        {
+            "year": "2026",
+            "giver": "company",
+            "form": "goods",
+            "value": "1",
+            "upload": SimpleUploadedFile("a.pdf", b"MZ"),
+        },
     )
     assert response.status_code == 200 and "Isi berkas tidak sesuai" in response.content.decode()
     assert not orgs.home.assistance.exists() and not Document.objects.exists()

@@ -14,7 +14,9 @@ def officer_post(**overrides):
     return data | overrides
 
 
-def test_registering_a_second_karang_taruna_for_a_region_is_refused_on_the_form(client, orgs, province_staff, region_tree):
+def test_registering_a_second_karang_taruna_for_a_region_is_refused_on_the_form(
+    client, orgs, province_staff, region_tree
+):
     client.force_login(province_staff)
     response = client.post(
         reverse("organisations:create"), {"region": region_tree.village.pk, "name": "Kembar", "status": "active"}
@@ -64,9 +66,7 @@ def test_a_new_term_without_an_end_gets_five_years(client, orgs, officer):
 def test_an_officer_under_17_is_refused_on_the_form(client, orgs, officer):
     client.force_login(officer)
     young = (orgs.term.starts_on - dt.timedelta(days=16 * 365)).isoformat()
-    response = client.post(
-        reverse("organisations:officer_create", args=[orgs.term.pk]), officer_post(birth_date=young)
-    )
+    response = client.post(reverse("organisations:officer_create", args=[orgs.term.pk]), officer_post(birth_date=young))
     assert response.status_code == 200
     assert "Pengurus harus berusia minimal 17 tahun pada awal masa bakti." in response.content.decode()
     assert orgs.term.officers.count() == 1
@@ -74,9 +74,7 @@ def test_an_officer_under_17_is_refused_on_the_form(client, orgs, officer):
 
 def test_a_second_ketua_is_refused_on_the_form(client, orgs, officer):
     client.force_login(officer)
-    response = client.post(
-        reverse("organisations:officer_create", args=[orgs.term.pk]), officer_post(position="ketua")
-    )
+    response = client.post(reverse("organisations:officer_create", args=[orgs.term.pk]), officer_post(position="ketua"))
     assert response.status_code == 200
     assert "Masa bakti ini sudah memiliki Ketua." in response.content.decode()
     assert orgs.term.officers.filter(position="ketua").count() == 1
