@@ -18,7 +18,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -145,6 +145,7 @@ ASPECTS: list[tuple[str, str]] = [
     ("score_programmes", _("Programmes")),
 ]
 MAX_SCORE = 100
+YEAR_VALIDATORS = [MinValueValidator(1945), MaxValueValidator(2100)]
 
 # The class follows from the average of the six scores (0-100): the one place for the thresholds.
 # Read top-down: the first class whose minimum the average reaches.
@@ -478,7 +479,7 @@ class Programme(OrganisationChild):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="programmes")
     title = models.CharField(_("title"), max_length=200)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     description = models.TextField(_("description"), blank=True)
     budget = models.PositiveBigIntegerField(_("planned budget (Rp)"), default=0)
     funded_province = models.PositiveBigIntegerField(_("backed by the province (Rp)"), default=0)
@@ -541,7 +542,7 @@ class Assistance(OrganisationChild):
     """Bantuan received: who gave what, when, worth how much."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="assistance")
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     giver = models.CharField(_("giver"), max_length=10, choices=Giver.choices)
     giver_name = models.CharField(_("giver's name"), max_length=200, blank=True)
     form = models.CharField(_("form"), max_length=10, choices=AssistanceForm.choices)

@@ -211,7 +211,7 @@ class HistoryEntry:
 
 HISTORY_LIMIT = 50
 MASKED_FIELDS = {"nik"}
-HIDDEN_FIELDS = {"id", "organisation", "term", "created_at", "updated_at", "file", "assessor", "uploaded_by"}
+HIDDEN_FIELDS = {"id", "organisation", "term", "event", "created_at", "updated_at", "file", "assessor", "uploaded_by"}
 
 
 def _display(record: Any, name: str) -> str:
@@ -230,6 +230,18 @@ def _display(record: Any, name: str) -> str:
     return str(value)
 
 
+def _record_label(record: Any, model: type) -> str:
+    # Officers and participations name their record without following a foreign key (no query per row).
+    if model is Officer:
+        return record.name
+    if model is Participation:
+        try:
+            return record.event.title
+        except Event.DoesNotExist:
+            return ""
+    return str(record.instance)
+
+
 def organisation_history(*, organisation: Organisation, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
     """Who changed what and when, across the organisation and its rows, newest first, with field diffs.
 
@@ -244,10 +256,12 @@ def organisation_history(*, organisation: Organisation, limit: int = HISTORY_LIM
         (Assistance.history.filter(organisation_id=organisation.pk), Assistance),
         (Partnership.history.filter(organisation_id=organisation.pk), Partnership),
         (Document.history.filter(organisation_id=organisation.pk), Document),
+        (Participation.history.filter(organisation_id=organisation.pk), Participation),
     ]
     entries: list[HistoryEntry] = []
     for history_qs, model in sources:
-        records = list(history_qs.select_related("history_user").order_by("id", "history_date", "history_id"))
+        related = ["history_user", "event"] if model is Participation else ["history_user"]
+        records = list(history_qs.select_related(*related).order_by("id", "history_date", "history_id"))
         fields = [f.name for f in model._meta.concrete_fields if f.name not in HIDDEN_FIELDS]
         previous: dict[int, Any] = {}
         for record in records:
@@ -271,9 +285,9 @@ def organisation_history(*, organisation: Organisation, limit: int = HISTORY_LIM
             entries.append(
                 HistoryEntry(
                     when=record.history_date,
-                    who=(user.get_full_name() or user.username) if user else "sistem",
+                    who=(user.get_full_name() or user.username) if user else _("system"),
                     what=str(model._meta.verbose_name),
-                    record=str(record.instance) if model is not Officer else record.name,
+                    record=_record_label(record, model),
                     action=record.history_type,
                     changes=changes,
                 )

@@ -83,6 +83,8 @@ def test_an_organisation_page_lists_the_events_it_attended(client, event, orgs, 
     client.force_login(officer)
     html = client.get(reverse("organisations:detail", args=[orgs.home.pk])).content.decode()
     assert "Bimtek jejaring" in html and "hadir (1 orang)" in html
+    history = html.split('id="riwayat"')[1]
+    assert "keikutsertaan: Bimtek jejaring" in history and "<strong>hadir</strong>: <del>Tidak</del> → Ya" in history
 
 
 def test_inviting_twice_invites_once(event, orgs, province_staff):

@@ -121,3 +121,25 @@ def test_the_page_keeps_a_flat_query_count_as_its_rows_grow(
     with django_assert_max_num_queries(len(small.captured_queries)):
         html = client.get(url(orgs.home)).content.decode()
     assert "Program 2024" in html and "Mitra 2015" in html
+
+
+def test_registry_pages_have_no_inline_script_or_style(client, orgs, province_staff):
+    client.force_login(province_staff)
+    urls = [
+        reverse("organisations:list"),
+        reverse("organisations:dashboard"),
+        reverse("organisations:event_list"),
+        url(orgs.home),
+        reverse("organisations:programme_create", args=[orgs.home.pk]),
+    ]
+    for page in urls:
+        html = client.get(page).content.decode()
+        assert "<style" not in html and " style=" not in html, page
+        inline = [tag for tag in html.split("<script")[1:] if "src=" not in tag.split(">", 1)[0]]
+        assert all('type="application/json"' in tag.split(">", 1)[0] for tag in inline), page
+
+
+def test_the_administrator_can_open_the_registry_in_the_admin(client, orgs, administrator):
+    client.force_login(administrator)
+    assert client.get(reverse("admin:organisations_organisation_changelist")).status_code == 200
+    assert client.get(reverse("admin:organisations_organisation_change", args=[orgs.home.pk])).status_code == 200
