@@ -30,6 +30,11 @@ from .models import (
 )
 
 
+# Django 6.1's label for an empty choice, which its own Indonesian catalogue does not translate yet:
+# naming it here puts it in ours.
+BLANK_CHOICE_LABEL = _("- Select an option -")
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -138,8 +143,8 @@ class ProgrammeForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not self.instance.pk:
-            self.fields["year"].initial = dt.date.today().year  # noqa: DTZ011 - a calendar year
+        if not self.instance.pk and not self.is_bound:
+            self.initial["year"] = dt.date.today().year  # noqa: DTZ011 - a calendar year
 
 
 class AssistanceForm(forms.ModelForm):

@@ -19,7 +19,7 @@
       new window.Chart(canvas, {
         type: "bar",
         data: { labels: labels, datasets: datasets },
-        options: Object.assign({ responsive: true, maintainAspectRatio: false }, options || {})
+        options: Object.assign({ responsive: true, maintainAspectRatio: false, locale: document.documentElement.lang || "id" }, options || {})
       });
     }
     var labels = data.labels;

@@ -156,3 +156,10 @@ def test_the_edit_pages_are_404_outside_scope_and_ask_anonymous_visitors_to_log_
         key = "pk" if name in ("edit", "document_upload") else "organisation_pk"
         assert client.get(reverse(f"organisations:{name}", kwargs={key: orgs.other.pk})).status_code == 404, name
         assert client.get(reverse(f"organisations:{name}", kwargs={key: orgs.home.pk})).status_code == 200, name
+
+
+def test_the_programme_form_speaks_indonesian_and_suggests_this_year(client, orgs, officer):
+    client.force_login(officer)
+    html = client.get(reverse("organisations:programme_create", args=[orgs.home.pk])).content.decode()
+    assert "- Pilih salah satu -" in html and "Select an option" not in html
+    assert f'name="year" value="{dt.date.today().year}"' in html
