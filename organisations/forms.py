@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -27,8 +26,8 @@ from .models import (
     Status,
     Term,
     TermState,
+    today,
 )
-
 
 # Django 6.1's label for an empty choice, which its own Indonesian catalogue does not translate yet:
 # naming it here puts it in ours.
@@ -144,7 +143,7 @@ class ProgrammeForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.instance.pk and not self.is_bound:
-            self.initial["year"] = dt.date.today().year  # noqa: DTZ011 - a calendar year
+            self.initial["year"] = today().year
 
 
 class AssistanceForm(forms.ModelForm):

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.urls import reverse
 
-from organisations.models import Officer, Organisation, Programme, Term
+from organisations.models import Officer, Organisation, Programme, Term, today
 
 
 def officer_post(**overrides):
@@ -162,4 +162,4 @@ def test_the_programme_form_speaks_indonesian_and_suggests_this_year(client, org
     client.force_login(officer)
     html = client.get(reverse("organisations:programme_create", args=[orgs.home.pk])).content.decode()
     assert "- Pilih salah satu -" in html and "Select an option" not in html
-    assert f'name="year" value="{dt.date.today().year}"' in html
+    assert f'name="year" value="{today().year}"' in html
