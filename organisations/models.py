@@ -405,14 +405,16 @@ class Officer(models.Model):
         return f"{label} {self.field_name}" if self.field_name else label
 
     def clean(self) -> None:
+        errors = {}
         if self.birth_date and self.term_id and self.term.starts_on:
             if age_on(self.birth_date, self.term.starts_on) < OFFICER_MIN_AGE:
-                raise ValidationError(
-                    {
-                        "birth_date": _("An officer must be at least %(age)d years old at the start of the term.")
-                        % {"age": OFFICER_MIN_AGE}
-                    }
-                )
+                errors["birth_date"] = _("An officer must be at least %(age)d years old at the start of the term.") % {
+                    "age": OFFICER_MIN_AGE
+                }
+        if self.position == Position.KETUA_BIDANG and not (self.field_name or "").strip():
+            errors["field_name"] = _("A Ketua Bidang needs the name of the field.")
+        if errors:
+            raise ValidationError(errors)
 
 
 # ---------------------------------------------------------------------------- classification

@@ -164,3 +164,13 @@ def test_every_change_is_kept_in_the_history_with_its_author(orgs, officer):
     latest = orgs.home.history.first()
     assert (latest.name, latest.history_user, latest.history_type) == ("KT Baru", officer, "~")
     assert orgs.home.history.count() == 2
+
+
+def test_a_ketua_bidang_names_the_field(orgs, officer):
+    with pytest.raises(ValidationError) as excinfo:
+        services.officer_save(user=officer, term=orgs.term, **officer_fields(position=Position.KETUA_BIDANG))
+    assert "Ketua Bidang perlu nama bidangnya." in messages_of(excinfo)
+    saved = services.officer_save(
+        user=officer, term=orgs.term, **officer_fields(position=Position.KETUA_BIDANG, field_name="Pendidikan")
+    )
+    assert saved.position_label == "Ketua Bidang Pendidikan"
