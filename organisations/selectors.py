@@ -210,6 +210,7 @@ class HistoryEntry:
 
 
 HISTORY_LIMIT = 50
+HISTORY_WINDOW = 300  # versions read per kind of record
 MASKED_FIELDS = {"nik"}
 HIDDEN_FIELDS = {"id", "organisation", "term", "event", "created_at", "updated_at", "file", "assessor", "uploaded_by"}
 
@@ -261,7 +262,9 @@ def organisation_history(*, organisation: Organisation, limit: int = HISTORY_LIM
     entries: list[HistoryEntry] = []
     for history_qs, model in sources:
         related = ["history_user", "event"] if model is Participation else ["history_user"]
-        records = list(history_qs.select_related(*related).order_by("id", "history_date", "history_id"))
+        # The newest versions only (a bounded read); a change whose predecessor falls outside shows no diff.
+        newest = history_qs.select_related(*related).order_by("-history_date", "-history_id")[:HISTORY_WINDOW]
+        records = sorted(newest, key=lambda r: (r.id, r.history_date, r.history_id))
         fields = [f.name for f in model._meta.concrete_fields if f.name not in HIDDEN_FIELDS]
         previous: dict[int, Any] = {}
         for record in records:
