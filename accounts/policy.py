@@ -46,7 +46,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.view": ADMIN | {Role.PROVINCE_STAFF},
     # jobs: everyone sees their own background jobs; administrators all of them
     "job.view": ALL_ROLES,
-    # organisations (Karang Taruna registry): issue #3 adds its actions here.
+    # organisations (Karang Taruna registry, issue #3). An officer's grant is the region of
+    # their Karang Taruna, so "organisation.edit" lets them keep their own organisation.
+    "organisation.view": ADMIN | STAFF | {Role.KT_OFFICER, Role.VILLAGE_HEAD},
+    "organisation.create": ADMIN | STAFF,
+    "organisation.edit": ADMIN | STAFF | {Role.KT_OFFICER},
+    "organisation.assess": ADMIN | STAFF,
+    "organisation.history": ADMIN | STAFF | {Role.KT_OFFICER},
+    "registry.dashboard": ADMIN | STAFF,
+    "assistance.record": ADMIN | {Role.PROVINCE_STAFF},
+    "event.view": ADMIN | {Role.PROVINCE_STAFF},
+    "event.manage": ADMIN | {Role.PROVINCE_STAFF},
     # poverty_data (families, Pokja, rounds, submissions): issue #4 adds its actions here.
     # csr (companies, programmes, proposals, matching)
     "company.view": ADMIN | STAFF | {Role.COMPANY_REP},

@@ -19,6 +19,8 @@ APPS_IN_ORDER = ["regions", "accounts", "organisations", "poverty_data", "csr"]
 class DemoContext:
     scale: int = 1
     seed: int = 2026
+    # Tests ask for a light demo: every kind of record, a small volume (see tests/conftest.py).
+    light: bool = False
     log: Callable[[str], None] = print
     objects: dict[str, Any] = field(default_factory=dict)
 

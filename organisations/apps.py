@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class OrganisationsConfig(AppConfig):
     name = "organisations"
     verbose_name = _("Karang Taruna registry")
+
+    def ready(self) -> None:
+        from kaltara_portal.navigation import NavItem, register
+
+        from . import home_cards  # noqa: F401  (registers the home-page cards)
+
+        register(NavItem(_("Karang Taruna"), "organisations:list", "organisation.view", order=20))
+        register(NavItem(_("Registry dashboard"), "organisations:dashboard", "registry.dashboard", order=21))
+        register(NavItem(_("Events"), "organisations:event_list", "event.view", order=22))

@@ -118,12 +118,10 @@ def all_roles(province_staff, kabupaten_staff, officer, other_officer, village_h
 
 @pytest.fixture
 def demo_data(db, settings):
-    """The full demo (seed_demo at scale 1)."""
-    from django.core.management import call_command
+    """The demo data of seed_demo, light: every kind of record, a small volume."""
+    from kaltara_portal.demo import DemoContext, seed_all
 
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=__import__("io").StringIO())
-    settings.DEBUG = False
+    seed_all(DemoContext(light=True, log=lambda line: None))
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,234 @@
+"""Forms of the registry: they parse and show errors; the services decide and write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import Level, Region
+
+from . import services
+from .models import (
+    ASPECTS,
+    Assessment,
+    Assistance,
+    Classification,
+    DocumentKind,
+    Event,
+    FollowUp,
+    Officer,
+    Organisation,
+    Partnership,
+    Programme,
+    Status,
+    Term,
+    TermState,
+    today,
+)
+
+# Django 6.1's label for an empty choice, which its own Indonesian catalogue does not translate yet:
+# naming it here puts it in ours.
+BLANK_CHOICE_LABEL = _("- Select an option -")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def date_widgets(*names: str) -> dict[str, forms.Widget]:
+    return {name: DateInput() for name in names}
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's refusal on the form: on the field it names, or above the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = services.PROFILE_FIELDS
+        widgets = date_widgets("founded_on", "sk_date") | {
+            "vision": forms.Textarea(attrs={"rows": 3}),
+            "mission": forms.Textarea(attrs={"rows": 4}),
+            "address": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class OrganisationCreateForm(OrganisationForm):
+    region = forms.ModelChoiceField(label=_("region"), queryset=Region.objects.none())
+
+    class Meta(OrganisationForm.Meta):
+        fields = ["region", *services.PROFILE_FIELDS]
+
+    def __init__(self, *args: Any, regions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+
+
+class TermForm(forms.ModelForm):
+    class Meta:
+        model = Term
+        fields = services.TERM_FIELDS
+        widgets = date_widgets(*services.TERM_FIELDS[1:])
+        help_texts = {
+            "ends_on": _("Leave empty for the usual five years."),
+            "sk_ends_on": _("When the SK ends before the term."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ends_on"].required = False
+
+    def _post_clean(self) -> None:
+        if self.cleaned_data.get("starts_on") and not self.cleaned_data.get("ends_on"):
+            from .models import default_term_end
+
+            self.cleaned_data["ends_on"] = default_term_end(self.cleaned_data["starts_on"])
+        super()._post_clean()
+
+
+class OfficerForm(forms.ModelForm):
+    class Meta:
+        model = Officer
+        fields = services.OFFICER_FIELDS
+        widgets = date_widgets("birth_date")
+        help_texts = {
+            "field_name": _("For a Ketua Bidang: the field, e.g. Pendidikan."),
+            "nik": _("Optional; 16 digits. Shown masked."),
+        }
+
+
+class AssessmentForm(forms.ModelForm):
+    class Meta:
+        model = Assessment
+        fields = ["assessed_on", *[name for name, _label in ASPECTS], "note"]
+        widgets = date_widgets("assessed_on") | {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, _label in ASPECTS:
+            self.fields[name].help_text = _("Score 0-100.")
+            self.fields[name].widget.attrs.update({"min": 0, "max": 100})
+
+    def _post_clean(self) -> None:
+        # The class is computed by the service; skip the model's check for it.
+        from .models import class_for_scores
+
+        scores = [self.cleaned_data.get(name) for name, _label in ASPECTS]
+        if all(s is not None for s in scores):
+            self.instance.classification = class_for_scores(scores)
+        super()._post_clean()
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = services.PROGRAMME_FIELDS
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "realisation_note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk and not self.is_bound:
+            self.initial["year"] = today().year
+
+
+class AssistanceForm(forms.ModelForm):
+    upload = forms.FileField(label=_("document"), required=False, help_text=_("Optional: PDF, image or office file."))
+
+    class Meta:
+        model = Assistance
+        fields = services.ASSISTANCE_FIELDS
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class PartnershipForm(forms.ModelForm):
+    class Meta:
+        model = Partnership
+        fields = services.PARTNERSHIP_FIELDS
+        widgets = date_widgets("since") | {"activities": forms.Textarea(attrs={"rows": 3})}
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("type"), choices=DocumentKind.choices)
+    title = forms.CharField(label=_("title"), max_length=200)
+    upload = forms.FileField(label=_("file"), help_text=_("PDF, image (PNG, JPG) or office file."))
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = services.EVENT_FIELDS
+        widgets = date_widgets("starts_on", "ends_on") | {"materials": forms.Textarea(attrs={"rows": 3})}
+
+
+class InviteForm(forms.Form):
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Karang Taruna to invite"),
+        queryset=Organisation.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+    )
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].queryset = organisations
+
+
+class AttendeeForm(forms.Form):
+    organisation = forms.TypedChoiceField(label=_("Karang Taruna"), coerce=int)
+    name = forms.CharField(label=_("name"), max_length=150)
+    position = forms.CharField(label=_("position"), max_length=120, required=False)
+
+    def __init__(self, *args: Any, participations: list, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [(p.pk, p.organisation.name) for p in participations]
+
+
+class FollowUpForm(forms.ModelForm):
+    class Meta:
+        model = FollowUp
+        fields = services.FOLLOW_UP_FIELDS
+        widgets = date_widgets("due_on")
+
+
+class OrganisationFilterForm(forms.Form):
+    """The list's filters. Unknown values are ignored (the field is dropped), never an error page."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    kabupaten = forms.ChoiceField(label=_("Kabupaten/kota"), required=False)
+    kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
+    level = forms.TypedChoiceField(
+        label=_("Level"), required=False, coerce=int, empty_value=None, choices=[("", "---"), *Level.choices]
+    )
+    classification = forms.ChoiceField(
+        label=_("Classification"),
+        required=False,
+        choices=[("", "---"), *Classification.choices, ("none", _("Not yet assessed"))],
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", "---"), *Status.choices])
+    term_state = forms.ChoiceField(label=_("Term"), required=False, choices=[("", "---"), *TermState.choices])
+
+    def __init__(self, *args: Any, kabupaten: list[Region], kecamatan: list[Region], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kabupaten"].choices = [("", "---"), *[(r.code, r.name) for r in kabupaten]]
+        self.fields["kecamatan"].choices = [("", "---"), *[(r.code, r.name) for r in kecamatan]]
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs.update({"data-autosubmit": "", "class": "form-select form-select-sm"})
+
+    def valid_filters(self) -> dict[str, Any]:
+        self.is_valid()
+        return {name: value for name, value in getattr(self, "cleaned_data", {}).items() if value not in ("", None)}
