@@ -74,7 +74,8 @@ def villages_for(user):
     """Villages the user may propose for (their own village; an officer of a kecamatan its villages)."""
     from accounts import policy
 
-    return policy.scoped(Region.objects.filter(level=Level.DESA_KELURAHAN), user, "proposal.edit").order_by("code")
+    scope = policy.scope_q(user, "proposal.edit", region_field="code")
+    return Region.objects.filter(scope, level=Level.DESA_KELURAHAN).order_by("code")
 
 
 class NoteForm(forms.Form):

@@ -75,7 +75,7 @@ def proposal_detail(*, proposal: Proposal, user) -> dict:
     matches = list(
         Match.objects.visible_to(user)
         .filter(proposal=proposal)
-        .select_related("programme__company")
+        .select_related("programme__company", "proposal__village")
         .prefetch_related(Prefetch("realisations", queryset=Realisation.objects.select_related("reported_by")))
     )
     return {"events": events, "attachments": attachments, "matches": matches}
