@@ -67,7 +67,9 @@ def test_it_refuses_more_than_the_proposal_still_needs(proposal, make_programme,
         services.match_confirm(user=province_staff, proposal=proposal, programme=b, amount=20_000_000)
 
 
-def test_one_proposal_may_be_funded_in_parts_by_several_programmes(proposal, make_programme, province_staff, company_rep):
+def test_one_proposal_may_be_funded_in_parts_by_several_programmes(
+    proposal, make_programme, province_staff, company_rep
+):
     a, b = make_programme(), make_programme()
     m1 = services.match_confirm(user=province_staff, proposal=proposal, programme=a, amount=30_000_000)
     m2 = services.match_confirm(user=province_staff, proposal=proposal, programme=b, amount=20_000_000)

@@ -21,7 +21,9 @@ def test_anonymous_visitors_are_sent_to_log_in(client, proposal):
         assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
 
 
-def test_the_officer_sees_their_village_proposal_with_its_feedback(client, officer, proposal, programme, province_staff):
+def test_the_officer_sees_their_village_proposal_with_its_feedback(
+    client, officer, proposal, programme, province_staff
+):
     from csr import services
 
     services.match_confirm(user=province_staff, proposal=proposal, programme=programme, amount=5_000_000, note="Ok.")
@@ -102,8 +104,15 @@ def test_a_negative_amount_gets_an_indonesian_message(client, officer, region_tr
     client.force_login(officer)
     response = client.post(
         reverse("csr:proposal_create"),
-        {"village": region_tree.village.pk, "proposer_kind": "village", "sector": "health", "title": "X",
-         "description": "Y", "amount_requested": "-5", "beneficiaries": "1"},
+        {
+            "village": region_tree.village.pk,
+            "proposer_kind": "village",
+            "sector": "health",
+            "title": "X",
+            "description": "Y",
+            "amount_requested": "-5",
+            "beneficiaries": "1",
+        },
     )
     assert "Jumlah tidak boleh negatif." in response.content.decode()
     assert not Proposal.objects.exists()
@@ -114,7 +123,9 @@ def test_staff_cannot_create_proposals(client, province_staff):
     assert client.get(reverse("csr:proposal_create")).status_code == 403
 
 
-def test_the_officer_submits_with_a_button_and_staff_cannot_submit_for_them(client, officer, province_staff, make_proposal):
+def test_the_officer_submits_with_a_button_and_staff_cannot_submit_for_them(
+    client, officer, province_staff, make_proposal
+):
     draft = make_proposal(state="draft")
     url = reverse("csr:proposal_step", args=[draft.pk, "submit"])
     client.force_login(province_staff)
