@@ -327,3 +327,127 @@ def catalogue():
         .prefetch_related("target_regions")
         .order_by("sector", "-created_at")
     )
+
+
+# Allocation planner ----------------------------------------------------------------------------
+
+
+def planner_inputs(*, user):
+    """Open programmes, waiting proposals in the user's scope and poor families per village (4 queries)."""
+    from . import matching, planner
+
+    programmes = {
+        p.pk: p
+        for p in Programme.objects.open().with_budget().select_related("company").prefetch_related("target_regions")
+    }
+    proposals = {
+        p.pk: p
+        for p in policy.scoped(Proposal.objects.all(), user, "csr.plan")
+        .filter(state__in=WAITING_STATES)
+        .with_funding()
+        .select_related("village")
+        .order_by("submitted_at", "pk")
+    }
+    offers = [
+        planner.Offer(
+            id=p.pk,
+            available=matching.available(p),
+            sector=p.sector,
+            target_codes=tuple(p.target_codes),
+            accepts=p.accepts,
+        )
+        for p in programmes.values()
+    ]
+    needs = [
+        planner.Need(
+            id=p.pk,
+            village_code=p.village.code,
+            sector=p.sector,
+            amount=matching.remaining_need(p),
+            order=i,
+            kind=p.proposer_kind,
+        )
+        for i, p in enumerate(proposals.values())
+        if matching.remaining_need(p) > 0
+    ]
+    need = inputs.village_need({n.village_code for n in needs})
+    poor = {code: values[0] for code, values in need.items()}
+    return programmes, proposals, offers, needs, poor
+
+
+# Impact ----------------------------------------------------------------------------------------
+
+
+def impact(*, user) -> dict:
+    """Villages reached (accepted matches) with income before/after from realisation reports, next to
+    comparable villages not reached (the other villages of the same kecamatan), in four queries.
+
+    Poor families come from ``csr.inputs.village_need`` (current figures); without poverty data
+    the comparison says so rather than showing zeros.
+    """
+    from django.db.models import Avg, Max
+
+    accepted = policy.scoped(Match.objects.all(), user, "match.view").filter(state=MatchState.ACCEPTED)
+    reached_rows = list(
+        accepted.values("proposal__village__code", "proposal__village__name", "proposal__village__kind")
+        .annotate(
+            committed=Sum("amount"),
+            matches=Count("pk", distinct=True),
+            before=Avg("realisations__income_before"),
+            after=Avg("realisations__income_after"),
+            reached=Max("realisations__beneficiaries_reached"),
+        )
+        .order_by("proposal__village__code")
+    )
+    reached_codes = {r["proposal__village__code"] for r in reached_rows}
+    kecamatan_codes = {c[:8] for c in reached_codes}
+    others = list(
+        Region.objects.villages()
+        .filter(parent__code__in=kecamatan_codes)
+        .exclude(code__in=reached_codes)
+        .values_list("code", flat=True)
+    )
+    need = inputs.village_need([*reached_codes, *others])
+    villages = []
+    for r in reached_rows:
+        code = r["proposal__village__code"]
+        poor, families = need.get(code, (None, None))
+        change = None
+        if r["before"] and r["after"] is not None:
+            change = round((r["after"] - r["before"]) * 100 / r["before"])
+        villages.append(
+            {
+                "code": code,
+                "name": r["proposal__village__name"],
+                "committed": r["committed"],
+                "beneficiaries": r["reached"] or 0,
+                "before": r["before"],
+                "after": r["after"],
+                "change": change,
+                "poor": poor,
+                "share": round(poor * 100 / families) if families else None,
+            }
+        )
+    groups: dict[str, dict] = {}
+    for code in sorted(reached_codes | set(others)):
+        group = groups.setdefault(code[:8], {"kecamatan": code[:8], "reached": [], "not_reached": []})
+        group["reached" if code in reached_codes else "not_reached"].append(code)
+    names = dict(Region.objects.filter(code__in=list(groups)).values_list("code", "name"))
+
+    def share(codes):
+        known = [need[c] for c in codes if c in need and need[c][1]]
+        if not known:
+            return None
+        return round(sum(p for p, _f in known) * 100 / sum(f for _p, f in known))
+
+    comparison = [
+        {
+            "kecamatan": names.get(k, k),
+            "reached": len(g["reached"]),
+            "not_reached": len(g["not_reached"]),
+            "share_reached": share(g["reached"]),
+            "share_not_reached": share(g["not_reached"]),
+        }
+        for k, g in sorted(groups.items())
+    ]
+    return {"villages": villages, "comparison": comparison, "has_poverty_data": bool(need)}

@@ -25,4 +25,6 @@ urlpatterns = [
     path("rencana-realisasi/", views.plan_vs_realisation, name="plan_vs_realisation"),
     path("papan-sinkronisasi/", views.board, name="board"),
     path("katalog/", views.catalogue, name="catalogue"),
+    path("perencana-alokasi/", views.planner, name="planner"),
+    path("dampak/", views.impact, name="impact"),
 ]

@@ -600,3 +600,116 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 def _url(name: str, **kwargs) -> str:
     return reverse(f"csr:{name}", kwargs=kwargs)
+
+
+@login_required
+def planner(request: HttpRequest) -> HttpResponse:
+    """Suggested allocation (max poor families reached) next to first come; staff turn pairs into matches."""
+    from . import planner as planning
+
+    if not policy.can(request.user, "csr.plan"):
+        raise PermissionDenied
+    if request.method == "POST":
+        return _planner_apply(request)
+    programmes, proposals, offers, needs, poor = selectors.planner_inputs(user=request.user)
+    plan, greedy = planning.plan_allocation(offers, needs, poor)
+    amounts = {n.id: n.amount for n in needs}
+    rows = [
+        {
+            "proposal": proposals[need_id],
+            "programme": programmes[offer_id],
+            "amount": amounts[need_id],
+            "poor": poor.get(proposals[need_id].village.code),
+        }
+        for need_id, offer_id in sorted(
+            plan.pairs.items(), key=lambda kv: (-(poor.get(proposals[kv[0]].village.code) or 0), kv[0])
+        )
+    ]
+    return render(
+        request,
+        "csr/planner.html",
+        {
+            "plan": plan,
+            "greedy": greedy,
+            "page_obj": paginate(request, rows, per_page=100),
+            "has_poverty_data": bool(poor),
+            "offers": len(offers),
+            "needs": len(needs),
+        },
+    )
+
+
+def _planner_apply(request: HttpRequest) -> HttpResponse:
+    pairs = []
+    for value in request.POST.getlist("pair")[:500]:
+        left, _sep, right = value.partition("-")
+        if left.isdigit() and right.isdigit() and len(left) < 18 and len(right) < 18:
+            pairs.append((int(left), int(right)))
+    proposals = {
+        p.pk: p
+        for p in policy.scoped(selectors.Proposal.objects.all(), request.user, "match.confirm")
+        .filter(pk__in=[a for a, _b in pairs])
+        .with_funding()
+    }
+    programmes = Programme.objects.in_bulk([b for _a, b in pairs])
+    made = 0
+    for proposal_id, programme_id in pairs:
+        proposal, programme = proposals.get(proposal_id), programmes.get(programme_id)
+        if proposal is None or programme is None:
+            messages.error(request, _("A suggestion refers to an unknown proposal or programme."))
+            continue
+        try:
+            services.match_confirm(
+                user=request.user,
+                proposal=proposal,
+                programme=programme,
+                amount=matching.remaining_need(proposal),
+                note=_("From the allocation planner."),
+            )
+            made += 1
+        except ValidationError as exc:
+            for message in _errors(exc):
+                messages.error(request, f"{proposal.title}: {message}")
+    if made:
+        messages.success(
+            request, _("%(n)s matches confirmed; the companies will accept or decline them.") % {"n": made}
+        )
+    return redirect("csr:planner")
+
+
+@login_required
+def impact(request: HttpRequest) -> HttpResponse:
+    if not policy.can(request.user, "csr.board"):
+        raise PermissionDenied
+    data = selectors.impact(user=request.user)
+    if fmt := export_format(request):
+        return export_response(
+            fmt=fmt,
+            filename="dampak-csr",
+            header=[
+                _("Village code"),
+                _("Village"),
+                _("Committed (Rp)"),
+                _("Beneficiaries reached"),
+                _("Income before (Rp)"),
+                _("Income after (Rp)"),
+                _("Change %"),
+                _("Poor families"),
+                _("Share poor %"),
+            ],
+            rows=(
+                [
+                    v["code"],
+                    v["name"],
+                    v["committed"],
+                    v["beneficiaries"],
+                    v["before"],
+                    v["after"],
+                    v["change"],
+                    v["poor"],
+                    v["share"],
+                ]
+                for v in data["villages"]
+            ),
+        )
+    return render(request, "csr/impact.html", {**data, "page_obj": paginate(request, data["villages"])})
