@@ -12,9 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from regions.models import Region
 
 from . import inputs
 from .models import MATCHABLE_STATES, MatchState, Programme, Proposal
@@ -231,13 +233,27 @@ def rank_programmes(proposal: Proposal, *, limit: int = 20) -> list[Scored]:
         .filter(Q(sector=proposal.sector) | Q(pk__in=Programme.objects.eligible_for(proposal.village.code)))
         .with_budget()
         .select_related("company")
-        .prefetch_related("target_regions")
+        .prefetch_related(Prefetch("target_regions", queryset=Region.objects.only("code")))
     )
     candidates = [p for p in candidates if p.accepts_kind(proposal.proposer_kind)]
+    # Need, equity and record depend on the village only, the same for every programme: the order
+    # follows from region, sector and budget, so only the programmes shown get the full explanation.
+    need = remaining_need(proposal)
+
+    def order(p: Programme):
+        budget = 1.0 if need <= 0 or available(p) >= need else float(available(p) / need)
+        quick = (
+            WEIGHTS["sector"] * (p.sector == proposal.sector)
+            + WEIGHTS["region"] * p.covers(proposal.village.code)
+            + WEIGHTS["budget"] * budget
+        )
+        return (not p.covers(proposal.village.code), -round(quick, 1), p.pk)
+
+    shown = sorted(candidates, key=order)[:limit]
     ctx = Context.load([proposal.village.code])
-    ranked = [score(p, proposal, ctx) for p in candidates]
+    ranked = [score(p, proposal, ctx) for p in shown]
     ranked.sort(key=lambda s: (not s.eligible, -s.score, s.programme.pk))
-    return ranked[:limit]
+    return ranked
 
 
 def rank_proposals(programme: Programme, proposals, *, limit: int = 50) -> list[Scored]:

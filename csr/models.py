@@ -19,6 +19,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, Substr
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -231,7 +232,7 @@ class Programme(models.Model):
     def policy_company_id(self) -> int:
         return self.company_id
 
-    @property
+    @cached_property
     def target_codes(self) -> list[str]:
         """Codes of the target regions (prefetch ``target_regions`` to keep this query-free)."""
         return [r.code for r in self.target_regions.all()]
