@@ -130,3 +130,24 @@ class ProposalFilter(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = [("", _("All states")), *ProposalState.choices]
+
+
+class CompanyForm(forms.Form):
+    business_sector = forms.CharField(label=_("Business sector"), max_length=120, required=False)
+    address = forms.CharField(label=_("Address"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    kabupaten = forms.ModelChoiceField(
+        label=_("Kabupaten/kota"), queryset=Region.objects.filter(level=Level.KABUPATEN_KOTA), required=False
+    )
+    contact_name = forms.CharField(label=_("Contact person"), max_length=120, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    forum = forms.ChoiceField(label=_("CSR forum"), choices=[("tjslbu", "Forum TJSLBU"), ("tjsp", "Forum TJSP")])
+    forum_years = forms.CharField(
+        label=_("Member in the years"), required=False, help_text=_("Years separated by commas, e.g. 2025, 2026.")
+    )
+
+    def clean_forum_years(self) -> list[int]:
+        raw = [y.strip() for y in self.cleaned_data["forum_years"].split(",") if y.strip()]
+        if any(not y.isdigit() or not 2000 <= int(y) <= 2100 for y in raw):
+            raise forms.ValidationError(_("Enter years between 2000 and 2100."))
+        return [int(y) for y in raw]

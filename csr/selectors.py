@@ -15,6 +15,7 @@ from . import inputs
 from .models import (
     LIVE_MATCH_STATES,
     WAITING_STATES,
+    Company,
     Match,
     MatchState,
     Programme,
@@ -451,3 +452,36 @@ def impact(*, user) -> dict:
         for k, g in sorted(groups.items())
     ]
     return {"villages": villages, "comparison": comparison, "has_poverty_data": bool(need)}
+
+
+# Companies -------------------------------------------------------------------------------------
+
+
+def company_list(*, user, q: str = ""):
+    rows = (
+        Company.objects.visible_to(user)
+        .select_related("kabupaten")
+        .annotate(programme_count=Count("programmes", distinct=True))
+        .order_by("name")
+    )
+    if q:
+        rows = rows.filter(Q(name__icontains=q) | Q(business_sector__icontains=q))
+    return rows
+
+
+def company_detail(*, company, user) -> dict:
+    """Forum years, representatives and the programmes the user may see (three queries)."""
+    from accounts.models import Role, RoleAssignment
+
+    return {
+        "memberships": list(company.forum_memberships.all()),
+        "representatives": list(
+            RoleAssignment.objects.active()
+            .filter(company=company, role=Role.COMPANY_REP)
+            .select_related("user")
+            .order_by("user__first_name")
+        ),
+        "programmes": list(
+            Programme.objects.visible_to(user).filter(company=company).with_budget().order_by("-created_at")
+        ),
+    }

@@ -474,3 +474,29 @@ def realisation_report(
     else:
         _event(proposal=proposal, actor=user, from_state=proposal.state, to_state=proposal.state, note=message)
     return realisation
+
+
+# Companies --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def company_update(*, user, company: Company, forum: str = "tjslbu", forum_years=None, **fields) -> Company:
+    """Edit a company's profile; ``forum_years`` replaces its membership years of ``forum``."""
+    from .models import Forum, ForumMembership
+
+    policy.require(user, "company.edit", company)
+    if forum not in Forum.values:
+        raise ValidationError({"forum": _("Unknown forum.")})
+    for name, value in fields.items():
+        setattr(company, name, value)
+    company.save()
+    if forum_years is not None:
+        years = sorted(set(forum_years))
+        if any(y < 2000 or y > 2100 for y in years):
+            raise ValidationError({"forum_years": _("Enter years between 2000 and 2100.")})
+        company.forum_memberships.filter(forum=forum).exclude(year__in=years).delete()
+        have = set(company.forum_memberships.filter(forum=forum).values_list("year", flat=True))
+        ForumMembership.objects.bulk_create(
+            [ForumMembership(company=company, forum=forum, year=y) for y in years if y not in have]
+        )
+    return company

@@ -713,3 +713,84 @@ def impact(request: HttpRequest) -> HttpResponse:
             ),
         )
     return render(request, "csr/impact.html", {**data, "page_obj": paginate(request, data["villages"])})
+
+
+# Companies --------------------------------------------------------------------------------------
+
+
+@login_required
+def company_list(request: HttpRequest) -> HttpResponse:
+    if not policy.can(request.user, "company.view"):
+        raise PermissionDenied
+    rows = selectors.company_list(user=request.user, q=request.GET.get("q", "")[:100])
+    if fmt := export_format(request):
+        return export_response(
+            fmt=fmt,
+            filename="perusahaan-csr",
+            header=[
+                _("Company"),
+                _("Business sector"),
+                _("Kabupaten/kota"),
+                _("Contact person"),
+                _("Email"),
+                _("Phone"),
+                _("Programmes"),
+            ],
+            rows=(
+                [
+                    c.name,
+                    c.business_sector,
+                    c.kabupaten.name if c.kabupaten else "",
+                    c.contact_name,
+                    c.email,
+                    c.phone,
+                    c.programme_count,
+                ]
+                for c in rows
+            ),
+        )
+    return render(
+        request, "csr/company_list.html", {"page_obj": paginate(request, rows), "q": request.GET.get("q", "")[:100]}
+    )
+
+
+@login_required
+def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    company = policy.get_for_user(Company.objects.select_related("kabupaten"), request.user, "company.view", pk=pk)
+    return render(
+        request,
+        "csr/company_detail.html",
+        {
+            "company": company,
+            **selectors.company_detail(company=company, user=request.user),
+            "can_edit": policy.can(request.user, "company.edit", company),
+        },
+    )
+
+
+@login_required
+def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    company = policy.get_for_user(
+        Company.objects.select_related("kabupaten"), request.user, "company.edit", view_action="company.view", pk=pk
+    )
+    years = company.forum_memberships.filter(forum="tjslbu").values_list("year", flat=True)
+    initial = {
+        "business_sector": company.business_sector,
+        "address": company.address,
+        "kabupaten": company.kabupaten_id,
+        "contact_name": company.contact_name,
+        "email": company.email,
+        "phone": company.phone,
+        "forum": "tjslbu",
+        "forum_years": ", ".join(str(y) for y in sorted(years)),
+    }
+    form = forms.CompanyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.company_update(user=request.user, company=company, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Company profile saved."))
+            return redirect("csr:company_detail", pk=company.pk)
+    return render(request, "csr/company_form.html", {"form": form, "company": company})
