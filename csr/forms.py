@@ -64,8 +64,10 @@ class ProposalForm(forms.Form):
     amount_requested = MoneyField(label=_("Amount requested (Rp)"))
     beneficiaries = forms.IntegerField(label=_("Beneficiaries"), min_value=0, max_value=10**9, initial=0)
 
-    def __init__(self, *args, villages=None, **kwargs):
+    def __init__(self, *args, villages=None, kinds=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if kinds:
+            self.fields["proposer_kind"].choices = [(k, label) for k, label in ProposerKind.choices if k in kinds]
         self.fields["village"].queryset = villages if villages is not None else Region.objects.none()
         self.fields["village"].error_messages["invalid_choice"] = _("Choose a village in your area.")
 
@@ -76,6 +78,20 @@ def villages_for(user):
 
     scope = policy.scope_q(user, "proposal.edit", region_field="code")
     return Region.objects.filter(scope, level=Level.DESA_KELURAHAN).order_by("code")
+
+
+def proposer_kinds_for(user) -> set[str]:
+    """A Karang Taruna officer proposes for the Karang Taruna, a village head for the village government."""
+    from accounts import policy
+    from accounts.models import Role
+
+    roles = policy.roles(user)
+    kinds = set()
+    if Role.KT_OFFICER in roles:
+        kinds.add(ProposerKind.KARANG_TARUNA)
+    if Role.VILLAGE_HEAD in roles:
+        kinds.add(ProposerKind.VILLAGE)
+    return kinds or set(ProposerKind.values)
 
 
 class NoteForm(forms.Form):

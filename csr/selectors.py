@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -297,27 +296,6 @@ def schematic_points(rows: list[dict]) -> list[dict]:
             }
         )
     return points
-
-
-def by_sector_and_kabupaten_public() -> dict:
-    """Aggregate realisation for the public page: no names of people, only sums."""
-    kab_names = dict(Region.objects.filter(level=Level.KABUPATEN_KOTA).values_list("code", "name"))
-    rows = (
-        Realisation.objects.values("match__programme__sector", "match__proposal__village__code")
-        .annotate(spent=Sum("amount_spent"), reached=Sum("beneficiaries_reached"))
-        .order_by()
-    )
-    by_sector: dict[str, list] = defaultdict(lambda: [Decimal(0), 0])
-    by_kab: dict[str, list] = defaultdict(lambda: [Decimal(0), 0])
-    sectors = dict(Sector.choices)
-    for r in rows:
-        s = by_sector[str(sectors[r["match__programme__sector"]])]
-        s[0] += r["spent"]
-        s[1] += r["reached"]
-        k = by_kab[kab_names.get(r["match__proposal__village__code"][:5], "?")]
-        k[0] += r["spent"]
-        k[1] += r["reached"]
-    return {"sector": sorted(by_sector.items()), "kabupaten": sorted(by_kab.items())}
 
 
 def catalogue():

@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -268,7 +267,7 @@ def proposal_create(request: HttpRequest) -> HttpResponse:
     if not policy.can(request.user, "proposal.edit"):
         raise PermissionDenied
     villages = forms.villages_for(request.user)
-    form = forms.ProposalForm(request.POST or None, villages=villages)
+    form = forms.ProposalForm(request.POST or None, villages=villages, kinds=forms.proposer_kinds_for(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             proposal = services.proposal_create(user=request.user, **form.cleaned_data)
@@ -292,7 +291,9 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
         for f in ("proposer_kind", "sector", "title", "description", "amount_requested", "beneficiaries")
     }
     initial["village"] = proposal.village_id
-    form = forms.ProposalForm(request.POST or None, villages=villages, initial=initial)
+    form = forms.ProposalForm(
+        request.POST or None, villages=villages, initial=initial, kinds=forms.proposer_kinds_for(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.proposal_update(user=request.user, proposal=proposal, **form.cleaned_data)
@@ -598,10 +599,6 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _url(name: str, **kwargs) -> str:
-    return reverse(f"csr:{name}", kwargs=kwargs)
-
-
 @login_required
 def planner(request: HttpRequest) -> HttpResponse:
     """Suggested allocation (max poor families reached) next to first come; staff turn pairs into matches."""
@@ -625,6 +622,30 @@ def planner(request: HttpRequest) -> HttpResponse:
             plan.pairs.items(), key=lambda kv: (-(poor.get(proposals[kv[0]].village.code) or 0), kv[0])
         )
     ]
+    if fmt := export_format(request):
+        return export_response(
+            fmt=fmt,
+            filename="rencana-alokasi",
+            header=[
+                _("Proposal"),
+                _("Village code"),
+                _("Poor families"),
+                _("Programme"),
+                _("Company"),
+                _("Amount (Rp)"),
+            ],
+            rows=(
+                [
+                    r["proposal"].title,
+                    r["proposal"].village.code,
+                    r["poor"],
+                    r["programme"].title,
+                    r["programme"].company.name,
+                    r["amount"],
+                ]
+                for r in rows
+            ),
+        )
     return render(
         request,
         "csr/planner.html",

@@ -133,3 +133,9 @@ def test_the_planner_is_for_staff_and_keeps_a_flat_query_count(
         make_proposal(amount=1_000_000)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("csr:planner"))
+
+
+def test_the_suggestions_export(client, province_staff, programme, proposal):
+    client.force_login(province_staff)
+    body = b"".join(client.get(reverse("csr:planner") + "?export=csv").streaming_content).decode()
+    assert proposal.title in body and programme.title in body

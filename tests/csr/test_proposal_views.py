@@ -207,3 +207,12 @@ def test_the_detail_keeps_a_flat_query_count(
         services.match_confirm(user=province_staff, proposal=proposal, programme=make_programme(), amount=1_000)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(detail(proposal))
+
+
+def test_an_officer_proposes_for_the_karang_taruna_and_a_village_head_for_the_village(client, officer, village_head):
+    client.force_login(officer)
+    choices = client.get(reverse("csr:proposal_create")).context["form"].fields["proposer_kind"].choices
+    assert [k for k, _label in choices] == ["karang_taruna"]
+    client.force_login(village_head)
+    choices = client.get(reverse("csr:proposal_create")).context["form"].fields["proposer_kind"].choices
+    assert [k for k, _label in choices] == ["village"]
