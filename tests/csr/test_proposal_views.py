@@ -106,7 +106,7 @@ def test_a_negative_amount_gets_an_indonesian_message(client, officer, region_tr
         reverse("csr:proposal_create"),
         {
             "village": region_tree.village.pk,
-            "proposer_kind": "village",
+            "proposer_kind": "karang_taruna",
             "sector": "health",
             "title": "X",
             "description": "Y",
