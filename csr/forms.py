@@ -11,6 +11,7 @@ from .files import ALLOWED
 from .models import Accepts, ProposerKind, Sector
 
 MAX_RUPIAH = 10**15 - 1
+MAX_TARGETS = 200
 
 
 class MoneyField(forms.DecimalField):
@@ -42,6 +43,8 @@ class ProgrammeForm(forms.Form):
         codes = [c.strip() for c in self.cleaned_data["target_regions"].replace(";", ",").split(",") if c.strip()]
         if not codes:
             raise forms.ValidationError(_("Choose at least one target region."))
+        if len(codes) > MAX_TARGETS:
+            raise forms.ValidationError(_("At most %(n)s target regions.") % {"n": MAX_TARGETS})
         found = {r.code: r for r in Region.objects.filter(code__in=codes)}
         unknown = [c for c in codes if c not in found]
         if unknown:

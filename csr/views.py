@@ -743,7 +743,8 @@ def impact(request: HttpRequest) -> HttpResponse:
 def company_list(request: HttpRequest) -> HttpResponse:
     if not policy.can(request.user, "company.view"):
         raise PermissionDenied
-    rows = selectors.company_list(user=request.user, q=request.GET.get("q", "")[:100])
+    q = request.GET.get("q", "")[:100].replace("\x00", "")
+    rows = selectors.company_list(user=request.user, q=q)
     if fmt := export_format(request):
         return export_response(
             fmt=fmt,

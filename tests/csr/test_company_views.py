@@ -63,3 +63,8 @@ def test_the_list_keeps_a_flat_query_count(client, province_staff, django_assert
     CompanyFactory.create_batch(200)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("csr:company_list"))
+
+
+def test_a_search_with_odd_characters_does_not_break_the_list(client, company_rep):
+    client.force_login(company_rep)
+    assert client.get(reverse("csr:company_list") + "?q=%00%27%22" + "x" * 500).status_code == 200

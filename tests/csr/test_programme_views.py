@@ -133,3 +133,27 @@ def test_the_ranked_proposals_page_keeps_a_flat_query_count(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("csr:programme_matching", args=[programme.pk]))
     assert len(response.context["ranked"]) == 50
+
+
+def test_too_many_target_regions_are_refused_with_a_message(client, company_rep):
+    client.force_login(company_rep)
+    codes = (
+        ", ".join(f"65.01.{i:02d}" for i in range(1, 99))
+        + ", "
+        + ", ".join(f"65.03.{i:02d}" for i in range(1, 99))
+        + ", 65, 65.01, 65.03, 65.71, 65.02"
+    )
+    response = client.post(
+        reverse("csr:programme_create"),
+        {
+            "title": "X",
+            "sector": "health",
+            "target_regions": codes,
+            "budget": "1",
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-02-01",
+            "beneficiary_target": "0",
+            "accepts": "any",
+        },
+    )
+    assert "Paling banyak 200 wilayah sasaran." in response.content.decode()
