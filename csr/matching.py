@@ -223,13 +223,15 @@ def score(programme: Programme, proposal: Proposal, ctx: Context) -> Scored:
     return Scored(programme=programme, proposal=proposal, terms=terms)
 
 
-def rank_programmes(proposal: Proposal, *, limit: int = 20) -> list[Scored]:
+def rank_programmes(proposal: Proposal, *, programmes=None, limit: int = 20) -> list[Scored]:
     """Open programmes for ``proposal``, best first: same sector or eligible region, scored.
 
-    ``proposal`` should carry ``pledged`` (``Proposal.objects.with_funding()``).
+    ``proposal`` should carry ``pledged`` (``Proposal.objects.with_funding()``); ``programmes``
+    narrows the candidates (e.g. ``Programme.objects.visible_to(user)``).
     """
+    base = programmes if programmes is not None else Programme.objects.all()
     candidates = list(
-        Programme.objects.open()
+        base.open()
         .filter(Q(sector=proposal.sector) | Q(pk__in=Programme.objects.eligible_for(proposal.village.code)))
         .with_budget()
         .select_related("company")

@@ -221,10 +221,11 @@ class Programme(models.Model):
 
     @classmethod
     def policy_extra_q(cls, user, action: str) -> Q | None:
-        # Published programmes are public (the catalogue shows them without login).
+        # Published programmes are public (the catalogue shows them without login), so every role but
+        # a company representative sees them in the portal too; a company sees only its own programmes.
         from accounts import policy
 
-        if action == "programme.view" and policy.can(user, action):
+        if action == "programme.view" and any(not g.company_id for g in policy._grants_for(user, action)):
             return Q(status__in=[ProgrammeStatus.OPEN, ProgrammeStatus.CLOSED])
         return None
 

@@ -413,7 +413,7 @@ def proposal_matching(request: HttpRequest, pk: int) -> HttpResponse:
             for errors in form.errors.values():
                 for error in errors:
                     messages.error(request, error)
-    ranked = matching.rank_programmes(proposal)
+    ranked = matching.rank_programmes(proposal, programmes=Programme.objects.visible_to(request.user))
     return render(
         request,
         "csr/proposal_matching.html",

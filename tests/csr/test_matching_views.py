@@ -125,3 +125,11 @@ def test_the_match_list_is_scoped_and_exports(client, company_rep, proposal, pro
     assert "Sebagian isian" in client.get(reverse("csr:match_list") + "?state=zzz").content.decode()
     body = b"".join(client.get(reverse("csr:match_list") + "?export=csv").streaming_content).decode()
     assert proposal.title in body
+
+
+def test_a_company_sees_only_its_own_programmes_in_a_proposal_ranking(
+    client, company_rep, proposal, programme, make_programme, companies
+):
+    make_programme(company=companies.other)
+    client.force_login(company_rep)
+    assert [s.programme.pk for s in client.get(matching_url(proposal)).context["ranked"]] == [programme.pk]

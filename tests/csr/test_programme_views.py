@@ -47,14 +47,22 @@ def test_published_programmes_are_visible_to_every_role_but_drafts_only_to_their
     assert client.get(detail(other_draft)).status_code == 404
 
 
-def test_another_company_cannot_edit_a_published_programme(client, company_rep, companies, make_programme):
+def test_a_company_sees_only_its_own_programmes(client, company_rep, companies, make_programme):
     theirs = make_programme(company=companies.other)
+    mine = make_programme()
     client.force_login(company_rep)
-    assert client.get(detail(theirs)).status_code == 200
-    assert client.get(reverse("csr:programme_edit", args=[theirs.pk])).status_code == 403
-    assert client.post(reverse("csr:programme_status", args=[theirs.pk]), {"status": "closed"}).status_code == 403
+    assert [p.pk for p in client.get(reverse("csr:programme_list")).context["page_obj"]] == [mine.pk]
+    assert client.get(detail(theirs)).status_code == 404
+    assert client.get(reverse("csr:programme_edit", args=[theirs.pk])).status_code == 404
+    assert client.post(reverse("csr:programme_status", args=[theirs.pk]), {"status": "closed"}).status_code == 404
     theirs.refresh_from_db()
     assert theirs.status == "open"
+
+
+def test_staff_see_a_programme_but_cannot_edit_it(client, province_staff, programme):
+    client.force_login(province_staff)
+    assert client.get(detail(programme)).status_code == 200
+    assert client.get(reverse("csr:programme_edit", args=[programme.pk])).status_code == 403
 
 
 def test_a_representative_creates_a_programme_with_target_regions(client, company_rep, region_tree):
