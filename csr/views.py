@@ -544,7 +544,14 @@ def plan_vs_realisation(request: HttpRequest) -> HttpResponse:
             ],
             rows=([r.label, r.matches, r.committed, r.spent, r.percent, r.beneficiaries] for r in tables[group]),
         )
-    return render(request, "csr/plan_vs_realisation.html", {"tables": tables, "group": group})
+    chart = {
+        "labels": [r.label for r in tables[group]][:15],
+        "committed": [int(r.committed) for r in tables[group]][:15],
+        "spent": [int(r.spent) for r in tables[group]][:15],
+        "committed_label": _("Committed"),
+        "spent_label": _("Spent"),
+    }
+    return render(request, "csr/plan_vs_realisation.html", {"tables": tables, "group": group, "chart": chart})
 
 
 @login_required

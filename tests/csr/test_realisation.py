@@ -102,3 +102,10 @@ def test_plan_vs_realisation_is_scoped(
     services.match_accept(user=rep, match=match)
     client.force_login(kabupaten_staff)
     assert client.get(reverse("csr:plan_vs_realisation")).context["tables"]["company"] == []
+
+
+def test_the_chart_data_travels_as_json_without_inline_script(client, province_staff, accepted):
+    client.force_login(province_staff)
+    html = client.get(reverse("csr:plan_vs_realisation") + "?by=sector").content.decode()
+    assert 'id="csr-plan-data" type="application/json"' in html and "csr_charts.js" in html
+    assert "<script>" not in html and "style=" not in html
