@@ -61,6 +61,19 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # csr (companies, programmes, proposals, matching)
     "company.view": ADMIN | STAFF | {Role.COMPANY_REP},
     "company.edit": ADMIN | {Role.PROVINCE_STAFF, Role.COMPANY_REP},
+    # published programmes are visible to every role; drafts to their company (Programme.policy_extra_q)
+    "programme.view": ALL_ROLES,
+    "programme.edit": ADMIN | {Role.COMPANY_REP},
+    # a company sees the proposals matched or eligible to its programmes (Proposal.policy_extra_q)
+    "proposal.view": ADMIN | STAFF | {Role.KT_OFFICER, Role.VILLAGE_HEAD, Role.COMPANY_REP},
+    "proposal.edit": ADMIN | {Role.KT_OFFICER, Role.VILLAGE_HEAD},
+    "proposal.review": ADMIN | STAFF,
+    "match.view": ADMIN | STAFF | {Role.KT_OFFICER, Role.VILLAGE_HEAD, Role.COMPANY_REP},
+    "match.confirm": ADMIN | STAFF,
+    "match.decide": ADMIN | {Role.COMPANY_REP},
+    "realisation.report": ADMIN | {Role.KT_OFFICER, Role.VILLAGE_HEAD, Role.COMPANY_REP},
+    "csr.board": ADMIN | STAFF,
+    "csr.plan": ADMIN | STAFF,
 }
 
 
@@ -183,6 +196,11 @@ def scoped[M: Model](queryset: QuerySet[M], user: Any, action: str) -> QuerySet[
         company_field=getattr(model, "policy_company_field", None),
         owner_field=getattr(model, "policy_owner_field", None),
     )
+    # A model may open rows beyond its field scopes (e.g. published CSR programmes to every role):
+    # ``policy_extra_q(user, action)`` returns a Q of those rows, or None.
+    extra = getattr(model, "policy_extra_q", None)
+    if extra is not None and (more := extra(user, action)) is not None:
+        q |= more
     return queryset.filter(q)
 
 

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CsrConfig(AppConfig):
     name = "csr"
     verbose_name = _("CSR synchronisation")
+
+    def ready(self) -> None:
+        from . import home_cards  # noqa: F401 - registers the home cards and menu entries

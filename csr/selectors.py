@@ -1,0 +1,465 @@
+"""Reads of the CSR part that span models or apply the policy; each keeps a fixed query count."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, Sum
+
+from accounts import policy
+from regions.models import Level, Region
+
+from . import inputs
+from .models import (
+    LIVE_MATCH_STATES,
+    WAITING_STATES,
+    Company,
+    Match,
+    MatchState,
+    Programme,
+    ProgrammeStatus,
+    Proposal,
+    ProposalEvent,
+    ProposalState,
+    Realisation,
+    Sector,
+)
+
+
+def programme_get_for_user(*, user, pk, action: str = "programme.view") -> Programme:
+    """404 outside what the user sees (published, or their company's drafts); 403 without ``action``."""
+    queryset = Programme.objects.select_related("company").prefetch_related("target_regions")
+    view_action = "programme.view" if action != "programme.view" else None
+    return policy.get_for_user(queryset, user, action, view_action=view_action, pk=pk)
+
+
+def proposal_get_for_user(*, user, pk, action: str = "proposal.view") -> Proposal:
+    queryset = Proposal.objects.select_related("village__parent__parent", "created_by")
+    view_action = "proposal.view" if action != "proposal.view" else None
+    return policy.get_for_user(queryset, user, action, view_action=view_action, pk=pk)
+
+
+def match_get_for_user(*, user, pk, action: str = "match.view") -> Match:
+    queryset = Match.objects.select_related("programme__company", "proposal__village")
+    view_action = "match.view" if action != "match.view" else None
+    return policy.get_for_user(queryset, user, action, view_action=view_action, pk=pk)
+
+
+def programme_list(*, user, sector: str = "", status: str = "", q: str = ""):
+    rows = Programme.objects.visible_to(user).with_budget().select_related("company").order_by("-created_at", "-pk")
+    if sector:
+        rows = rows.filter(sector=sector)
+    if status:
+        rows = rows.filter(status=status)
+    if q:
+        rows = rows.filter(Q(title__icontains=q) | Q(company__name__icontains=q))
+    return rows
+
+
+def proposal_list(*, user, state: str = "", sector: str = "", q: str = ""):
+    rows = Proposal.objects.visible_to(user).with_funding().select_related("village").order_by("-created_at", "-pk")
+    if state:
+        rows = rows.filter(state=state)
+    if sector:
+        rows = rows.filter(sector=sector)
+    if q:
+        rows = rows.filter(Q(title__icontains=q) | Q(village__name__icontains=q) | Q(village__code__startswith=q))
+    return rows
+
+
+def proposal_detail(*, proposal: Proposal, user) -> dict:
+    """Events (the feedback trail), attachments and matches of one proposal, in three queries."""
+    events = list(ProposalEvent.objects.filter(proposal=proposal).select_related("actor"))
+    attachments = list(proposal.attachments.select_related("realisation"))
+    matches = list(
+        Match.objects.visible_to(user)
+        .filter(proposal=proposal)
+        .select_related("programme__company", "proposal__village")
+        .prefetch_related(Prefetch("realisations", queryset=Realisation.objects.select_related("reported_by")))
+    )
+    return {"events": events, "attachments": attachments, "matches": matches}
+
+
+def programme_matches(*, programme: Programme, user) -> list[Match]:
+    return list(
+        Match.objects.visible_to(user)
+        .filter(programme=programme)
+        .select_related("proposal__village")
+        .annotate(spent=Sum("realisations__amount_spent"))
+    )
+
+
+# Home cards -------------------------------------------------------------------------------------
+
+
+def proposals_waiting_for_decision(*, user):
+    """Submitted or under-review proposals in the staff member's scope (oldest first)."""
+    return (
+        policy.scoped(Proposal.objects.all(), user, "proposal.review")
+        .filter(state__in=WAITING_STATES)
+        .order_by("submitted_at", "pk")
+    )
+
+
+def matches_waiting_for_company(*, user):
+    return (
+        policy.scoped(Match.objects.all(), user, "match.decide")
+        .filter(state=MatchState.CONFIRMED)
+        .select_related("proposal", "programme")
+        .order_by("confirmed_at", "pk")
+    )
+
+
+def my_proposals_by_state(*, user) -> list[tuple[str, str, int]]:
+    rows = (
+        policy.scoped(Proposal.objects.all(), user, "proposal.edit")
+        .values("state")
+        .annotate(n=Count("pk"))
+        .order_by("state")
+    )
+    labels = dict(ProposalState.choices)
+    order = list(labels)
+    return sorted(((r["state"], labels[r["state"]], r["n"]) for r in rows), key=lambda r: order.index(r[0]))
+
+
+# Plan vs realisation ----------------------------------------------------------------------------
+
+
+@dataclass
+class PlanRow:
+    label: str
+    committed: Decimal = Decimal(0)
+    spent: Decimal = Decimal(0)
+    matches: int = 0
+    beneficiaries: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(self.spent * 100 / self.committed) if self.committed else 0
+
+
+def plan_vs_realisation(*, matches_qs) -> dict[str, list[PlanRow]]:
+    """Accepted money vs money reported spent, by company, sector and kabupaten (two queries).
+
+    Spending counts the larger of the two sides' reports per match, so a match the company
+    and the proposer both report is not counted twice.
+    """
+    accepted = list(
+        matches_qs.filter(state=MatchState.ACCEPTED).values(
+            "pk", "amount", "programme__company__name", "programme__sector", "proposal__village__code"
+        )
+    )
+    spent_rows = (
+        Realisation.objects.filter(match_id__in=[m["pk"] for m in accepted])
+        .values("match_id", "side")
+        .annotate(spent=Sum("amount_spent"), reached=Sum("beneficiaries_reached"))
+    )
+    spent: dict[int, tuple[Decimal, int]] = {}
+    for row in spent_rows:
+        old = spent.get(row["match_id"], (Decimal(0), 0))
+        spent[row["match_id"]] = (max(old[0], row["spent"]), max(old[1], row["reached"]))
+    kab_names = dict(Region.objects.filter(level=Level.KABUPATEN_KOTA).values_list("code", "name"))
+    sectors = dict(Sector.choices)
+    tables: dict[str, dict[str, PlanRow]] = {"company": {}, "sector": {}, "kabupaten": {}}
+    for m in accepted:
+        keys = {
+            "company": m["programme__company__name"],
+            "sector": str(sectors.get(m["programme__sector"], m["programme__sector"])),
+            "kabupaten": kab_names.get(m["proposal__village__code"][:5], m["proposal__village__code"][:5]),
+        }
+        money, reached = spent.get(m["pk"], (Decimal(0), 0))
+        for table, key in keys.items():
+            row = tables[table].setdefault(key, PlanRow(label=key))
+            row.committed += m["amount"]
+            row.spent += money
+            row.matches += 1
+            row.beneficiaries += reached
+    return {name: sorted(rows.values(), key=lambda r: -r.committed) for name, rows in tables.items()}
+
+
+# Synchronisation board --------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    offers: int = 0
+    offered: Decimal = Decimal(0)
+    needs: int = 0
+    needed: Decimal = Decimal(0)
+
+
+@dataclass
+class Board:
+    kabupaten: list[Region]
+    sectors: list[tuple[str, str]]
+    cells: dict[tuple[str, str], Cell] = field(default_factory=dict)
+    unreached: list[dict] = field(default_factory=list)
+    has_poverty_data: bool = False
+
+    def rows(self):
+        for value, label in self.sectors:
+            yield label, [self.cells.get((value, k.code), Cell()) for k in self.kabupaten]
+
+
+def sync_board(*, user, scope_code: str = "65") -> Board:
+    """Sector x kabupaten offers vs needs, and the poor villages no open programme reaches.
+
+    Offers count an open programme once in each kabupaten it targets (whole or in part), with its
+    budget left; needs are proposals waiting or matched, with what they still need.
+    """
+    kabupaten = list(Region.objects.filter(level=Level.KABUPATEN_KOTA).filter(code__startswith=scope_code[:2]))
+    if scope_code != "65" and len(scope_code) >= 5:
+        kabupaten = [k for k in kabupaten if k.code == scope_code[:5]]
+    board = Board(kabupaten=kabupaten, sectors=list(Sector.choices))
+    kab_codes = {k.code for k in kabupaten}
+    programmes = list(Programme.objects.open().with_budget().prefetch_related("target_regions"))
+    all_kab = [k.code for k in kabupaten]
+    for p in programmes:
+        reached_kab = set()
+        for code in p.target_codes:
+            reached_kab.update(all_kab if len(code) == 2 else [code[:5]])
+        for kab in reached_kab & kab_codes:
+            cell = board.cells.setdefault((p.sector, kab), Cell())
+            cell.offers += 1
+            cell.offered += max(p.budget_left, 0)
+    needs = (
+        policy.scoped(Proposal.objects.all(), user, "csr.board")
+        .filter(state__in=(*WAITING_STATES, ProposalState.MATCHED))
+        .values("sector", "village__code", "amount_requested")
+    )
+    for row in needs:
+        kab = row["village__code"][:5]
+        if kab not in kab_codes:
+            continue
+        cell = board.cells.setdefault((row["sector"], kab), Cell())
+        cell.needs += 1
+        cell.needed += row["amount_requested"]
+    # Unreached poor villages: villages with poor families and no open programme targeting them.
+    villages = list(
+        Region.objects.villages()
+        .filter(Q(code__startswith=f"{scope_code}.") if scope_code != "65" else Q(code__startswith="65."))
+        .select_related("parent__parent")
+        .order_by("code")
+    )
+    need = inputs.village_need(v.code for v in villages)
+    board.has_poverty_data = bool(need)
+    targets = [c for p in programmes for c in p.target_codes]
+    funded = dict(
+        Match.objects.filter(state__in=LIVE_MATCH_STATES, proposal__village__code__in=[v.code for v in villages])
+        .values("proposal__village__code")
+        .annotate(total=Sum("amount"))
+        .values_list("proposal__village__code", "total")
+    )
+    for v in villages:
+        poor, families = need.get(v.code, (0, 0))
+        if poor <= 0:
+            continue
+        if any(v.code == c or v.code.startswith(f"{c}.") for c in targets):
+            continue
+        board.unreached.append(
+            {
+                "village": v,
+                "kecamatan": v.parent,
+                "kabupaten": v.parent.parent if v.parent else None,
+                "poor": poor,
+                "families": families,
+                "share": round(poor * 100 / families) if families else 0,
+                "funded": funded.get(v.code, Decimal(0)),
+            }
+        )
+    board.unreached.sort(key=lambda r: (-r["poor"], r["village"].code))
+    return board
+
+
+def schematic_points(rows: list[dict]) -> list[dict]:
+    """Map points on a schematic grid: no coordinates exist in the data.
+
+    Kabupaten are columns, kecamatan rows inside them, villages a small grid inside each
+    kecamatan cell — deterministic from the code, so a village keeps its place.
+    """
+    points = []
+    for r in rows:
+        code = r["village"].code
+        kab, kec, vil = int(code[3:5]), int(code[6:8]), int(code[9:13])
+        column = kab if kab < 70 else kab - 65  # Kota Tarakan (71) next to the kabupaten
+        x = column * 100 + (vil % 10) * 8
+        y = -(kec * 12 + (vil // 10 % 10) * 1.1)
+        points.append(
+            {
+                "x": x,
+                "y": y,
+                "name": r["village"].display_name,
+                "code": code,
+                "poor": r["poor"],
+                "share": r["share"],
+            }
+        )
+    return points
+
+
+def catalogue():
+    return (
+        Programme.objects.filter(status=ProgrammeStatus.OPEN)
+        .with_budget()
+        .select_related("company")
+        .prefetch_related("target_regions")
+        .order_by("sector", "-created_at")
+    )
+
+
+# Allocation planner ----------------------------------------------------------------------------
+
+
+def planner_inputs(*, user):
+    """Open programmes, waiting proposals in the user's scope and poor families per village (4 queries)."""
+    from . import matching, planner
+
+    programmes = {
+        p.pk: p
+        for p in Programme.objects.open().with_budget().select_related("company").prefetch_related("target_regions")
+    }
+    proposals = {
+        p.pk: p
+        for p in policy.scoped(Proposal.objects.all(), user, "csr.plan")
+        .filter(state__in=WAITING_STATES)
+        .with_funding()
+        .select_related("village")
+        .order_by("submitted_at", "pk")
+    }
+    offers = [
+        planner.Offer(
+            id=p.pk,
+            available=matching.available(p),
+            sector=p.sector,
+            target_codes=tuple(p.target_codes),
+            accepts=p.accepts,
+        )
+        for p in programmes.values()
+    ]
+    needs = [
+        planner.Need(
+            id=p.pk,
+            village_code=p.village.code,
+            sector=p.sector,
+            amount=matching.remaining_need(p),
+            order=i,
+            kind=p.proposer_kind,
+        )
+        for i, p in enumerate(proposals.values())
+        if matching.remaining_need(p) > 0
+    ]
+    need = inputs.village_need({n.village_code for n in needs})
+    poor = {code: values[0] for code, values in need.items()}
+    return programmes, proposals, offers, needs, poor
+
+
+# Impact ----------------------------------------------------------------------------------------
+
+
+def impact(*, user) -> dict:
+    """Villages reached (accepted matches) with income before/after from realisation reports, next to
+    comparable villages not reached (the other villages of the same kecamatan), in four queries.
+
+    Poor families come from ``csr.inputs.village_need`` (current figures); without poverty data
+    the comparison says so rather than showing zeros.
+    """
+    from django.db.models import Avg, Max
+
+    accepted = policy.scoped(Match.objects.all(), user, "match.view").filter(state=MatchState.ACCEPTED)
+    reached_rows = list(
+        accepted.values("proposal__village__code", "proposal__village__name", "proposal__village__kind")
+        .annotate(
+            committed=Sum("amount"),
+            matches=Count("pk", distinct=True),
+            before=Avg("realisations__income_before"),
+            after=Avg("realisations__income_after"),
+            reached=Max("realisations__beneficiaries_reached"),
+        )
+        .order_by("proposal__village__code")
+    )
+    reached_codes = {r["proposal__village__code"] for r in reached_rows}
+    kecamatan_codes = {c[:8] for c in reached_codes}
+    others = list(
+        Region.objects.villages()
+        .filter(parent__code__in=kecamatan_codes)
+        .exclude(code__in=reached_codes)
+        .values_list("code", flat=True)
+    )
+    need = inputs.village_need([*reached_codes, *others])
+    villages = []
+    for r in reached_rows:
+        code = r["proposal__village__code"]
+        poor, families = need.get(code, (None, None))
+        change = None
+        if r["before"] and r["after"] is not None:
+            change = round((r["after"] - r["before"]) * 100 / r["before"])
+        villages.append(
+            {
+                "code": code,
+                "name": r["proposal__village__name"],
+                "committed": r["committed"],
+                "beneficiaries": r["reached"] or 0,
+                "before": r["before"],
+                "after": r["after"],
+                "change": change,
+                "poor": poor,
+                "share": round(poor * 100 / families) if families else None,
+            }
+        )
+    groups: dict[str, dict] = {}
+    for code in sorted(reached_codes | set(others)):
+        group = groups.setdefault(code[:8], {"kecamatan": code[:8], "reached": [], "not_reached": []})
+        group["reached" if code in reached_codes else "not_reached"].append(code)
+    names = dict(Region.objects.filter(code__in=list(groups)).values_list("code", "name"))
+
+    def share(codes):
+        known = [need[c] for c in codes if c in need and need[c][1]]
+        if not known:
+            return None
+        return round(sum(p for p, _f in known) * 100 / sum(f for _p, f in known))
+
+    comparison = [
+        {
+            "kecamatan": names.get(k, k),
+            "reached": len(g["reached"]),
+            "not_reached": len(g["not_reached"]),
+            "share_reached": share(g["reached"]),
+            "share_not_reached": share(g["not_reached"]),
+        }
+        for k, g in sorted(groups.items())
+    ]
+    return {"villages": villages, "comparison": comparison, "has_poverty_data": bool(need)}
+
+
+# Companies -------------------------------------------------------------------------------------
+
+
+def company_list(*, user, q: str = ""):
+    rows = (
+        Company.objects.visible_to(user)
+        .select_related("kabupaten")
+        .annotate(programme_count=Count("programmes", distinct=True))
+        .order_by("name")
+    )
+    if q:
+        rows = rows.filter(Q(name__icontains=q) | Q(business_sector__icontains=q))
+    return rows
+
+
+def company_detail(*, company, user) -> dict:
+    """Forum years, representatives and the programmes the user may see (three queries)."""
+    from accounts.models import Role, RoleAssignment
+
+    return {
+        "memberships": list(company.forum_memberships.all()),
+        "representatives": list(
+            RoleAssignment.objects.active()
+            .filter(company=company, role=Role.COMPANY_REP)
+            .select_related("user")
+            .order_by("user__first_name")
+        ),
+        "programmes": list(
+            Programme.objects.visible_to(user).filter(company=company).with_budget().order_by("-created_at")
+        ),
+    }

@@ -1,0 +1,24 @@
+"""The CSR part of seed_demo: every state present, pengurus's village included, idempotent."""
+
+from __future__ import annotations
+
+import io
+
+from django.core.management import call_command
+
+from csr.models import Match, Programme, Proposal, ProposalState, Realisation
+
+
+def test_it_creates_proposals_in_every_state_with_their_feedback(demo_data):
+    assert set(Proposal.objects.values_list("state", flat=True)) == set(ProposalState.values)
+    assert Proposal.objects.filter(village__code="65.01.01.2005", created_by__username="pengurus").count() >= 4
+    assert Programme.objects.filter(company__name="PT Kaltara Hijau Lestari (demo)", status="open").count() == 2
+    assert Match.objects.filter(state="accepted").exists() and Realisation.objects.exists()
+    assert all(p.events.exists() for p in Proposal.objects.all())
+
+
+def test_running_it_twice_adds_nothing(demo_data, settings):
+    before = (Programme.objects.count(), Proposal.objects.count(), Match.objects.count())
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    assert (Programme.objects.count(), Proposal.objects.count(), Match.objects.count()) == before
