@@ -124,7 +124,8 @@ def has_role(user: Any, *wanted: str) -> bool:
     return bool(roles(user) & set(wanted))
 
 
-def _grants_for(user: Any, action: str) -> list[Grant]:
+def grants_for(user: Any, action: str) -> list[Grant]:
+    """The user's grants whose role may perform ``action`` (each still limited to its own scope)."""
     try:
         allowed = PERMISSIONS[action]
     except KeyError:
@@ -138,7 +139,7 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
     ``obj`` may be a model instance exposing ``policy_region_code`` / ``policy_company_id``,
     or a region code string.
     """
-    candidates = _grants_for(user, action)
+    candidates = grants_for(user, action)
     if obj is None:
         return bool(candidates)
     region_code, company_id = scope_of(obj)
@@ -170,7 +171,7 @@ def scope_q(
     """A filter matching the rows ``user`` may ``action`` on; matches nothing without a grant."""
     nothing = Q(pk__in=[])
     q = nothing
-    candidates = _grants_for(user, action)
+    candidates = grants_for(user, action)
     if candidates and owner_field:
         q |= Q(**{owner_field: user.pk})
     for grant in candidates:

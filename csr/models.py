@@ -225,7 +225,7 @@ class Programme(models.Model):
         # a company representative sees them in the portal too; a company sees only its own programmes.
         from accounts import policy
 
-        if action == "programme.view" and any(not g.company_id for g in policy._grants_for(user, action)):
+        if action == "programme.view" and any(not g.company_id for g in policy.grants_for(user, action)):
             return Q(status__in=[ProgrammeStatus.OPEN, ProgrammeStatus.CLOSED])
         return None
 
@@ -353,7 +353,7 @@ class Proposal(models.Model):
 
         if action != "proposal.view":
             return None
-        company_ids = [g.company_id for g in policy._grants_for(user, action) if g.company_id]
+        company_ids = [g.company_id for g in policy.grants_for(user, action) if g.company_id]
         if not company_ids:
             return None
         matched = Match.objects.filter(programme__company_id__in=company_ids).values("proposal_id")

@@ -410,7 +410,7 @@ def realisation_side(*, user, match: Match) -> str | None:
     """Which side ``user`` reports for on ``match``: the company's or the proposer's (None: neither)."""
     from .models import ReporterSide as Side
 
-    grants = policy._grants_for(user, "realisation.report")
+    grants = policy.grants_for(user, "realisation.report")
     if any(g.company_id == match.programme.company_id for g in grants):
         return Side.COMPANY
     if any(g.region_code and g.covers(region_code=match.proposal.village.code, company_id=None) for g in grants):

@@ -558,7 +558,7 @@ def plan_vs_realisation(request: HttpRequest) -> HttpResponse:
 def board(request: HttpRequest) -> HttpResponse:
     if not policy.can(request.user, "csr.board"):
         raise PermissionDenied
-    scope = next((g.region_code for g in policy._grants_for(request.user, "csr.board") if g.region_code), "65")
+    scope = next((g.region_code for g in policy.grants_for(request.user, "csr.board") if g.region_code), "65")
     if any(g.is_global for g in policy.grants(request.user)):
         scope = "65"
     data = selectors.sync_board(user=request.user, scope_code=scope)
