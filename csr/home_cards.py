@@ -84,6 +84,12 @@ def my_proposals(user) -> Card | None:
     )
 
 
-register_nav(NavItem(label=_("CSR"), url_name="csr:proposal_list", action="proposal.view", order=60))
-register_nav(NavItem(label=_("CSR programmes"), url_name="csr:programme_list", action="programme.edit", order=61))
-register_nav(NavItem(label=_("CSR board"), url_name="csr:board", action="csr.board", order=62))
+register_nav(
+    NavItem(label=_("Proposals"), url_name="csr:proposal_list", action="proposal.view", order=60, section=_("CSR"))
+)
+register_nav(
+    NavItem(
+        label=_("CSR programmes"), url_name="csr:programme_list", action="programme.edit", order=61, section=_("CSR")
+    )
+)
+register_nav(NavItem(label=_("CSR board"), url_name="csr:board", action="csr.board", order=62, section=_("CSR")))

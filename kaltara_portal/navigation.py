@@ -17,6 +17,8 @@ class NavItem:
     url_name: str
     action: str
     order: int = 100
+    # Items of one section share a dropdown in the menu (a section with one visible item is a plain link).
+    section: str | Promise = ""
 
     @property
     def url(self) -> str:
@@ -35,3 +37,22 @@ def register(item: NavItem) -> None:
 def items_for(user: Any) -> list[NavItem]:
     """The entries whose action the user may perform somewhere (no extra queries: grants are cached)."""
     return [item for item in _items if policy.can(user, item.action)]
+
+
+@dataclass
+class NavSection:
+    label: str | Promise
+    items: list[NavItem]
+
+
+def sections_for(user: Any) -> list[NavSection]:
+    """The visible entries grouped by section, in menu order."""
+    sections: list[NavSection] = []
+    by_label: dict[str, NavSection] = {}
+    for item in items_for(user):
+        key = str(item.section) if item.section else f"item:{item.url_name}"
+        if key not in by_label:
+            by_label[key] = NavSection(label=item.section or item.label, items=[])
+            sections.append(by_label[key])
+        by_label[key].items.append(item)
+    return sections

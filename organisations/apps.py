@@ -11,6 +11,16 @@ class OrganisationsConfig(AppConfig):
 
         from . import home_cards  # noqa: F401  (registers the home-page cards)
 
-        register(NavItem(_("Karang Taruna"), "organisations:list", "organisation.view", order=20))
-        register(NavItem(_("Registry dashboard"), "organisations:dashboard", "registry.dashboard", order=21))
-        register(NavItem(_("Events"), "organisations:event_list", "event.view", order=22))
+        register(
+            NavItem(_("Karang Taruna"), "organisations:list", "organisation.view", order=20, section=_("Karang Taruna"))
+        )
+        register(
+            NavItem(
+                _("Registry dashboard"),
+                "organisations:dashboard",
+                "registry.dashboard",
+                order=21,
+                section=_("Karang Taruna"),
+            )
+        )
+        register(NavItem(_("Events"), "organisations:event_list", "event.view", order=22, section=_("Karang Taruna")))
