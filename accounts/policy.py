@@ -87,10 +87,18 @@ class Grant:
     def is_global(self) -> bool:
         return self.role == Role.ADMINISTRATOR
 
+    @property
+    def exact(self) -> bool:
+        """An officer's scope is their own Karang Taruna's region, not the regions beneath it:
+        the officer of a kecamatan Karang Taruna keeps that one, not the villages' ones."""
+        return self.role == Role.KT_OFFICER
+
     def covers(self, *, region_code: str | None, company_id: int | None) -> bool:
         if self.is_global:
             return True
         if self.region_code and region_code:
+            if self.exact:
+                return region_code == self.region_code
             return region_code == self.region_code or region_code.startswith(f"{self.region_code}.")
         return bool(self.company_id and company_id and self.company_id == company_id)
 
@@ -178,7 +186,7 @@ def scope_q(
         if grant.is_global:
             return Q()
         if grant.region_code and region_field:
-            q |= within_q(grant.region_code, region_field)
+            q |= Q(**{region_field: grant.region_code}) if grant.exact else within_q(grant.region_code, region_field)
         if grant.company_id and company_field:
             q |= Q(**{company_field: grant.company_id})
     return q

@@ -176,3 +176,17 @@ def test_role_scopes_must_fit_the_role(region_tree, companies, no_role_user):
         with pytest.raises(ValidationError):
             role_assign(user=no_role_user, **kwargs)
     assert not RoleAssignment.objects.filter(user=no_role_user).exists()
+
+
+def test_an_officer_of_a_kecamatan_karang_taruna_keeps_only_that_one_not_the_villages_beneath(
+    region_tree, no_role_user
+):
+    from accounts.services import role_assign
+
+    role_assign(user=no_role_user, role=Role.KT_OFFICER, region=region_tree.kecamatan)
+    assert policy.can(no_role_user, WRITE, region_tree.kecamatan.code)
+    assert not policy.can(no_role_user, WRITE, region_tree.village.code)
+    visible = set(
+        Region.objects.filter(policy.scope_q(no_role_user, READ, region_field="code")).values_list("code", flat=True)
+    )
+    assert visible == {region_tree.kecamatan.code}
