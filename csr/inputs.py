@@ -57,17 +57,16 @@ def village_need(codes: Iterable[str]) -> dict[str, tuple[int, int]]:
 
 
 def proposer_record(codes: Iterable[str]) -> dict[str, tuple[str | None, int]]:
-    """The classification of each village's Karang Taruna and the realisations it reported."""
+    """The classification of each village's Karang Taruna and the programmes it reported as done
+    (with their realisation) in the registry: one aggregate query."""
+    from organisations.models import Organisation, ProgrammeStatus
+
     codes = list(set(codes))
-    karang_taruna = _model("organisations.KarangTaruna")
-    if karang_taruna is None or not codes:
+    if not codes:
         return {}
-    try:
-        rows = (
-            karang_taruna.objects.filter(region__code__in=codes)
-            .values("region__code", "classification")
-            .annotate(reported=Count("programmes", filter=Q(programmes__status="realised")))
-        )
-        return {r["region__code"]: (r["classification"] or None, r["reported"]) for r in rows}
-    except FieldError:
-        return {}
+    rows = (
+        Organisation.objects.filter(region__code__in=codes)
+        .values("region__code", "classification")
+        .annotate(reported=Count("programmes", filter=Q(programmes__status=ProgrammeStatus.DONE)))
+    )
+    return {r["region__code"]: (r["classification"] or None, r["reported"]) for r in rows}

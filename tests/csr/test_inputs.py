@@ -1,0 +1,28 @@
+"""csr/inputs.py reads the registry (and the poverty data) for the matching score."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from csr import inputs
+from organisations import services as org_services
+from organisations.models import Organisation, Programme, ProgrammeStatus
+
+
+def test_the_proposer_record_is_the_classification_and_the_programmes_done(administrator, region_tree):
+    organisation = org_services.organisation_create(
+        user=administrator, region=region_tree.village, name="Karang Taruna Gunung Putih"
+    )
+    org_services.assessment_record(
+        user=administrator, organisation=organisation, assessed_on=dt.date(2026, 6, 1),
+        score_organisation=90, score_human_resources=90, score_facilities=90, score_administration=90,
+        score_partnerships=90, score_programmes=90,
+    )  # fmt: skip
+    for status in (ProgrammeStatus.DONE, ProgrammeStatus.DONE, ProgrammeStatus.PLANNED):
+        Programme.objects.create(
+            organisation=organisation, title="Pelatihan", sector="education", year=2026, budget=1000,
+            funded_province=1000, status=status,
+        )  # fmt: skip
+    record = inputs.proposer_record([region_tree.village.code, region_tree.other_village.code])
+    assert record == {region_tree.village.code: ("percontohan", 2)}
+    assert Organisation.objects.count() == 1
