@@ -739,3 +739,27 @@ def _write_members_updated(members: list[Member], *, fields: list[str], user: An
     bulk_update_with_history(
         members, Member, sorted(set(fields)), batch_size=500, default_user=user, custom_historical_attrs=history
     )
+
+
+# ---------------------------------------------------------------------------- initial load
+
+
+@transaction.atomic
+def families_load(*, rows: list[tuple[Family, list[Member]]], user: Any = None, batch_size: int = 2000) -> int:
+    """Load families from the national data (DTSEN) as their first version: demo data and fixtures.
+
+    Not part of the review chain: it writes master data directly, with history rows, in batches.
+    """
+    families = []
+    for family, _members in rows:
+        family.village_code = family.village_code or family.village.code
+        families.append(family)
+    bulk_create_with_history(families, Family, batch_size=batch_size, default_user=user)
+    members = []
+    for family, family_members in rows:
+        for member in family_members:
+            member.family = family
+            member.nik_valid = nik_is_well_formed(member.nik)
+            members.append(member)
+    bulk_create_with_history(members, Member, batch_size=batch_size, default_user=user)
+    return len(families)
