@@ -26,7 +26,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -748,18 +748,57 @@ def _write_members_updated(members: list[Member], *, fields: list[str], user: An
 def families_load(*, rows: list[tuple[Family, list[Member]]], user: Any = None, batch_size: int = 2000) -> int:
     """Load families from the national data (DTSEN) as their first version: demo data and fixtures.
 
-    Not part of the review chain: it writes master data directly, with history rows, in batches.
+    Not part of the review chain: it writes master data directly, in batches, and records the
+    first version of every row in the history tables with one ``INSERT ... SELECT`` per batch
+    (building history objects in Python would take most of the time of a large load).
     """
     families = []
     for family, _members in rows:
         family.village_code = family.village_code or family.village.code
         families.append(family)
-    bulk_create_with_history(families, Family, batch_size=batch_size, default_user=user)
+    Family.objects.bulk_create(families, batch_size=batch_size)
     members = []
     for family, family_members in rows:
         for member in family_members:
             member.family = family
             member.nik_valid = nik_is_well_formed(member.nik)
             members.append(member)
-    bulk_create_with_history(members, Member, batch_size=batch_size, default_user=user)
+    Member.objects.bulk_create(members, batch_size=batch_size)
+    user_id = getattr(user, "pk", None)
+    _history_first_versions(Family, [f.pk for f in families], user_id=user_id, batch_size=batch_size)
+    _history_first_versions(Member, [m.pk for m in members], user_id=user_id, batch_size=batch_size)
     return len(families)
+
+
+def _history_first_versions(model: type, pks: list[int], *, user_id: int | None, batch_size: int) -> None:
+    """Copy rows ``pks`` of ``model`` into its simple-history table as created ('+') versions."""
+    history = model.history.model
+    quote = connection.ops.quote_name
+    source_columns = {f.column for f in model._meta.concrete_fields}
+    columns, selects, params = [], [], []
+    for hfield in history._meta.concrete_fields:
+        if hfield.name == "history_id":
+            continue
+        columns.append(quote(hfield.column))
+        if hfield.column in source_columns:
+            selects.append(quote(hfield.column))
+        elif hfield.name == "history_date":
+            selects.append("%s")
+            params.append(timezone.now())
+        elif hfield.name == "history_type":
+            selects.append("%s")
+            params.append("+")
+        elif hfield.name == "history_user":
+            selects.append("%s")
+            params.append(user_id)
+        else:
+            selects.append("NULL")
+    with connection.cursor() as cursor:
+        for start in range(0, len(pks), batch_size):
+            chunk = pks[start : start + batch_size]
+            sql = (
+                f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 - names from the model, values bound
+                f"SELECT {', '.join(selects)} FROM {quote(model._meta.db_table)} "
+                f"WHERE {quote(model._meta.pk.column)} IN ({', '.join(['%s'] * len(chunk))})"
+            )
+            cursor.execute(sql, [*params, *chunk])
