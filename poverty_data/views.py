@@ -573,16 +573,20 @@ def change_new_family(request: HttpRequest, pk: int) -> HttpResponse:
     known = KecamatanCodes()
     data = request.POST if request.method == "POST" else None
     form = FamilyForm(data, instance=Family(village=submission.village))
+
+    def filled_in(i: int) -> bool:
+        # Member 1 is required; the others count only when a NIK or a name was typed.
+        return i == 0 or bool(data and (data.get(f"m{i}-nik", "").strip() or data.get(f"m{i}-name", "").strip()))
+
     member_forms = [
-        NewMemberForm(data, prefix=f"m{i}", known=known, use_required_attribute=i == 0) for i in range(NEW_MEMBER_FORMS)
+        NewMemberForm(data if filled_in(i) else None, prefix=f"m{i}", known=known, use_required_attribute=i == 0)
+        for i in range(NEW_MEMBER_FORMS)
     ]
-    for extra in member_forms[1:]:
-        extra.empty_permitted = True
     stale = None
     if request.method == "POST":
-        valid = form.is_valid() & all([m.is_valid() for m in member_forms])
-        filled = [m for m in member_forms if m.has_changed() and m.is_valid()]
-        if valid and filled:
+        filled = [m for m in member_forms if m.is_bound]
+        valid = form.is_valid() & all([m.is_valid() for m in filled])
+        if valid:
             expected, _record = _versions(request)
             try:
                 services.change_new_family(
