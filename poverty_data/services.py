@@ -763,15 +763,37 @@ def families_load(*, rows: list[tuple[Family, list[Member]]], user: Any = None, 
             member.family = family
             member.nik_valid = nik_is_well_formed(member.nik)
             members.append(member)
-    Member.objects.bulk_create(members, batch_size=batch_size)
+    _insert_plain(Member, members, batch_size=batch_size)
     user_id = getattr(user, "pk", None)
-    _history_first_versions(Family, [f.pk for f in families], user_id=user_id, batch_size=batch_size)
-    _history_first_versions(Member, [m.pk for m in members], user_id=user_id, batch_size=batch_size)
+    family_ids = [f.pk for f in families]
+    _history_first_versions(Family, "id", family_ids, user_id=user_id, batch_size=batch_size)
+    _history_first_versions(Member, "family_id", family_ids, user_id=user_id, batch_size=batch_size)
     return len(families)
 
 
-def _history_first_versions(model: type, pks: list[int], *, user_id: int | None, batch_size: int) -> None:
-    """Copy rows ``pks`` of ``model`` into its simple-history table as created ('+') versions."""
+def _insert_plain(model: type, objs: list[Any], *, batch_size: int) -> None:
+    """INSERT rows whose ids nobody needs back with one ``executemany`` per batch.
+
+    ``bulk_create`` compiles SQL per batch and SQLite allows few parameters per statement, so
+    for tens of thousands of members most of the time went into building SQL, not writing it.
+    """
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608 - names from the model, values bound
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), batch_size):
+            rows = [
+                [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields]
+                for obj in objs[start : start + batch_size]
+            ]
+            cursor.executemany(sql, rows)
+
+
+def _history_first_versions(model: type, key: str, ids: list[int], *, user_id: int | None, batch_size: int) -> None:
+    """Copy the rows of ``model`` whose ``key`` column is in ``ids`` into its history table as created ('+') versions."""
     history = model.history.model
     quote = connection.ops.quote_name
     source_columns = {f.column for f in model._meta.concrete_fields}
@@ -794,11 +816,11 @@ def _history_first_versions(model: type, pks: list[int], *, user_id: int | None,
         else:
             selects.append("NULL")
     with connection.cursor() as cursor:
-        for start in range(0, len(pks), batch_size):
-            chunk = pks[start : start + batch_size]
+        for start in range(0, len(ids), batch_size):
+            chunk = ids[start : start + batch_size]
             sql = (
                 f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 - names from the model, values bound
                 f"SELECT {', '.join(selects)} FROM {quote(model._meta.db_table)} "
-                f"WHERE {quote(model._meta.pk.column)} IN ({', '.join(['%s'] * len(chunk))})"
+                f"WHERE {quote(key)} IN ({', '.join(['%s'] * len(chunk))})"
             )
             cursor.execute(sql, [*params, *chunk])

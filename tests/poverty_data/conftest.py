@@ -27,10 +27,12 @@ def make_families(village, count: int, *, start: int = 1, desil: int = 3, member
         )
         people = [
             Member(
-                nik=nik_for(kec, serial=i * 10 + j, female=j % 2 == 1),
+                nik=nik_for(
+                    kec, day=1 + i % 28, month=1 + (i // 28) % 12, serial=(i * 10 + j) % 10000 or 1, female=j % 2 == 1
+                ),
                 name=f"Warga {i}-{j}",
                 sex="P" if j % 2 == 1 else "L",
-                birth_date=dt.date(1990, 5, 12),
+                birth_date=dt.date(1990, 1 + (i // 28) % 12, 1 + i % 28),
                 relationship="head" if j == 0 else "spouse",
             )
             for j in range(members)

@@ -110,7 +110,7 @@ def test_only_province_staff_may_finalise(draft, chain, who):
 def test_a_step_out_of_order_is_refused_in_indonesian(draft, chain):
     with pytest.raises(ValidationError) as exc:
         services.submission_approve(user=chain.kabupaten, submission=draft)
-    assert "Draf" in str(exc.value)
+    assert "tidak dapat dilakukan selama pengajuan berstatus Draf" in str(exc.value)
 
 
 @pytest.mark.parametrize(("state", "who"), [(S.SUBMITTED, "head"), (S.VERIFIED, "kabupaten"), (S.APPROVED, "province")])
