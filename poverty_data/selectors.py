@@ -29,10 +29,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts import policy
+from regions.identity import mask_number
 from regions.models import Level, Region
 
 from .models import (
     ASSISTANCE_FIELDS,
+    IDENTITY_FIELDS,
     PRESENT,
     ChangeKind,
     Family,
@@ -183,8 +185,13 @@ def pokja_of(*, village: Region) -> Pokja | None:
     return pokja
 
 
-def family_history(*, family: Family) -> list[dict[str, Any]]:
-    """The family's versions, newest first, each with the fields that differ from the version before."""
+def _shown(field: str, value: Any, reveal: bool) -> Any:
+    return value if reveal or field not in IDENTITY_FIELDS else mask_number(value)
+
+
+def family_history(*, family: Family, reveal: bool = False) -> list[dict[str, Any]]:
+    """The family's versions and its members', newest first, each with the fields that differ from
+    the version before (NIK and No. KK masked unless ``reveal``). Three queries."""
     records = list(family.history.select_related("history_user").order_by("history_date", "history_id"))
     timeline = []
     previous = None
@@ -193,7 +200,11 @@ def family_history(*, family: Family) -> list[dict[str, Any]]:
         if previous is not None:
             delta = record.diff_against(previous)
             diffs = [
-                (Family._meta.get_field(c.field).verbose_name, c.old, c.new)
+                (
+                    Family._meta.get_field(c.field).verbose_name,
+                    _shown(c.field, c.old, reveal),
+                    _shown(c.field, c.new, reveal),
+                )
                 for c in delta.changes
                 if c.field not in ("updated_at",)
             ]
@@ -210,7 +221,11 @@ def family_history(*, family: Family) -> list[dict[str, Any]]:
         diffs = []
         if before is not None:
             diffs = [
-                (Member._meta.get_field(c.field).verbose_name, c.old, c.new)
+                (
+                    Member._meta.get_field(c.field).verbose_name,
+                    _shown(c.field, c.old, reveal),
+                    _shown(c.field, c.new, reveal),
+                )
                 for c in record.diff_against(before).changes
                 if c.field not in ("nik_valid",)
             ]

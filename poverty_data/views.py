@@ -190,7 +190,7 @@ def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "members": members,
             "reveal": reveal,
             "can_reveal": policy.can(request.user, "family.view_identity", family),
-            "timeline": selectors.family_history(family=family),
+            "timeline": selectors.family_history(family=family, reveal=reveal),
         },
     )
 

@@ -69,3 +69,25 @@ def test_the_history_shows_who_changed_what_in_which_submission(
     assert "desil kesejahteraan" in html
     assert reverse("poverty_data:submission", args=[draft.pk]) in html
     assert chain.province.display_name in html
+
+
+def test_a_nik_correction_is_masked_in_the_history_unless_revealed(
+    client, officer, families, draft, chain, settings, tmp_path
+):
+    from poverty_data import services
+
+    from .conftest import nik_for
+    from .test_submission_services import to_state
+
+    settings.MEDIA_ROOT = tmp_path
+    member = families[0].members.get(relationship="head")
+    new_nik = nik_for("650101", day=12, month=5, year=90, serial=4321)
+    services.change_member_correct(
+        user=officer, submission=draft, expected_version=None, member=member, member_version=1,
+        data={"nik": new_nik, "birth_date": member.birth_date},
+    )  # fmt: skip
+    to_state(draft, "finalised", chain)
+    client.force_login(officer)
+    html = client.get(url(families[0])).content.decode()
+    assert new_nik not in html and f"{new_nik[:6]}******{new_nik[-4:]}" in html
+    assert new_nik in client.post(url(families[0])).content.decode()
