@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from regions.identity import KecamatanCodes, check_nik, check_no_kk
@@ -51,6 +53,20 @@ class MemberForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.known = known or KecamatanCodes()
         self.identity_warnings: list[str] = []
+        # htmx: check the NIK as it is typed (POST, so the number never lands in a URL or log).
+        prefix = f"{self.prefix}-" if self.prefix else ""
+        self.check_target = f"nikcheck-{self.prefix or 'member'}"
+        self.fields["nik"].widget.attrs.update(
+            {
+                "hx-post": reverse_lazy("poverty_data:nik_check"),
+                "hx-trigger": "input changed delay:500ms",
+                "hx-target": f"#{self.check_target}",
+                "hx-include": f"[name='{prefix}sex'],[name='{prefix}birth_date']",
+                "hx-vals": json.dumps({"prefix": prefix}),
+                "inputmode": "numeric",
+                "autocomplete": "off",
+            }
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -27,6 +27,7 @@ urlpatterns = [
         views.submission_action,
         name="submission_action",
     ),
+    path("cek-nik/", views.nik_check, name="nik_check"),
     path("antrean/", views.review_queue, name="queue"),
     path("periode/", views.round_list, name="rounds"),
     path("periode/<int:pk>/", views.round_overview, name="round"),

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import DateField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,11 +22,11 @@ from accounts import policy
 from accounts.models import PersonalDataAccess, RoleAssignment, User
 from accounts.services import personal_data_access_log
 from kaltara_portal.exports import export_format, export_response, paginate
-from regions.identity import KecamatanCodes, mask_number
+from regions.identity import KecamatanCodes, check_nik, mask_number
 from regions.models import Level, Region
 
 from . import selectors, services
-from .checks import submission_issues
+from .checks import duplicate_owners, submission_issues
 from .forms import (
     DeactivateForm,
     FamilyFilterForm,
@@ -696,6 +697,30 @@ def change_resolve(request: HttpRequest, pk: int, change_pk: int) -> HttpRespons
         for message in _errors(exc):
             messages.error(request, message)
     return redirect(reverse("poverty_data:submission", args=[submission.pk]))
+
+
+@login_required
+@require_POST
+def nik_check(request: HttpRequest) -> HttpResponse:
+    """htmx: the NIK checks of one member form as the user types (an HTML fragment)."""
+    if not policy.can(request.user, "submission.edit"):
+        raise PermissionDenied
+    prefix = request.POST.get("prefix", "")[:10]
+    nik = request.POST.get(f"{prefix}nik", "").strip()
+    sex = request.POST.get(f"{prefix}sex", "")
+    try:
+        birth_date = DateField(required=False).clean(request.POST.get(f"{prefix}birth_date", ""))
+    except ValidationError:
+        birth_date = None
+    errors, warnings = [], []
+    if nik:
+        result = check_nik(nik, birth_date=birth_date, sex=sex if sex in ("L", "P") else None, known=KecamatanCodes())
+        errors, warnings = result.errors, result.warnings
+        if result.ok and duplicate_owners({nik}):
+            errors = [_("This NIK already belongs to a present member of another active family.")]
+    return render(
+        request, "poverty_data/_nik_check.html", {"errors": errors, "warnings": warnings, "checked": bool(nik)}
+    )
 
 
 # ---------------------------------------------------------------------------- review queue and rounds

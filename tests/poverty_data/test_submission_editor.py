@@ -236,3 +236,24 @@ def test_the_submission_page_keeps_a_flat_query_count(
     with django_assert_max_num_queries(30):
         response = client.get(reverse("poverty_data:submission", args=[draft.pk]))
     assert len(response.context["rows"]) == 120
+
+
+def test_the_nik_is_checked_as_it_is_typed(client, officer, other_families):
+    client.force_login(officer)
+    check = reverse("poverty_data:nik_check")
+    html = client.post(check, {"prefix": "m0-", "m0-nik": "6501", "m0-sex": "L"}).content.decode()
+    assert "NIK harus 16 digit, bukan 4." in html
+    html = client.post(
+        check, {"prefix": "", "nik": nik_for("650101", serial=777), "sex": "L", "birth_date": "1990-05-12"}
+    ).content.decode()
+    assert "NIK tampak benar." in html
+    taken = other_families[0].members.first().nik
+    html = client.post(check, {"nik": taken}).content.decode()
+    assert "NIK ini sudah dimiliki anggota yang masih ada di keluarga aktif lain." in html
+
+
+def test_the_nik_check_is_for_editors_only(client, company_rep):
+    check = reverse("poverty_data:nik_check")
+    assert client.post(check, {"nik": "1"}).status_code == 302
+    client.force_login(company_rep)
+    assert client.post(check, {"nik": "1"}).status_code == 403
