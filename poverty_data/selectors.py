@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from accounts import policy
 from regions.identity import mask_number
-from regions.models import Level, Region
+from regions.models import Level, Region, within_q
 
 from .models import (
     ASSISTANCE_FIELDS,
@@ -387,6 +387,8 @@ def late_villages(*, round: Round, today: dt.date | None = None, user: Any = Non
 
 # ---------------------------------------------------------------------------- dashboard
 
+MAX_LISTED_DUPLICATES = 5000
+
 
 def dashboard(*, user: Any, region: Region | None) -> dict[str, Any]:
     """The poverty statistics of the user's scope (or ``region`` within it), all aggregated in SQL."""
@@ -435,26 +437,41 @@ def dashboard(*, user: Any, region: Region | None) -> dict[str, Any]:
         .annotate(families=Count("family", distinct=True), new=Count("pk", filter=Q(kind=ChangeKind.NEW_FAMILY)))
         .order_by("submission__round__period_start")
     )
-    members = Member.objects.filter(family__in=families, presence__in=PRESENT)
-    duplicated = (
+    # Data quality: only the problem rows are grouped per village: invalid NIKs, and NIKs present
+    # more than once among active families. Fetching the duplicated NIKs first halves the time on
+    # PostgreSQL; past a few thousand the list would outgrow the bound parameters, so the
+    # database then gets it as a subquery.
+    duplicated_qs = (
         Member.objects.filter(presence__in=PRESENT, family__status=FamilyStatus.ACTIVE)
         .order_by()
         .values("nik")
         .annotate(n=Count("pk"))
         .filter(n__gt=1)
-        .values("nik")
+        .values_list("nik", flat=True)
     )
+    duplicated: Any = list(duplicated_qs[: MAX_LISTED_DUPLICATES + 1])
+    if len(duplicated) > MAX_LISTED_DUPLICATES:
+        duplicated = duplicated_qs
+    scope = policy.scope_q(user, "poverty.dashboard", region_field="family__village_code")
+    problems = Member.objects.filter(scope, presence__in=PRESENT, family__status=FamilyStatus.ACTIVE).filter(
+        Q(nik_valid=False) | Q(nik__in=duplicated)
+    )
+    if region is not None:
+        problems = problems.filter(within_q(region.code, "family__village_code"))
     quality = list(
-        members.annotate(code=Substr("family__village_code", 1, 13))
-        .order_by()
-        .values("family__village_code", "family__village__name")
+        problems.order_by()
+        .values("family__village_code")
         .annotate(
             invalid=Count("pk", filter=Q(nik_valid=False)),
             duplicate=Count("pk", filter=Q(nik__in=duplicated)),
         )
-        .filter(Q(invalid__gt=0) | Q(duplicate__gt=0))
         .order_by("-invalid", "-duplicate", "family__village_code")[:30]
     )
+    village_names = dict(
+        Region.objects.filter(code__in=[r["family__village_code"] for r in quality]).values_list("code", "name")
+    )
+    for row in quality:
+        row["family__village__name"] = village_names.get(row["family__village_code"], "")
     return {
         "by_desil": [{"desil": d, "families": by_desil.get(d, 0)} for d in range(1, 11)],
         "poor": poor,

@@ -83,3 +83,15 @@ def test_the_dashboard_keeps_a_flat_query_count(client, province_staff, region_t
     client.force_login(province_staff)
     with django_assert_max_num_queries(14):
         assert client.get(reverse("poverty_data:dashboard")).status_code == 200
+
+
+def test_many_duplicates_are_counted_the_same_way_as_few(client, province_staff, region_tree, monkeypatch):
+    from poverty_data import selectors
+
+    mine = make_families(region_tree.village, 2)
+    theirs = make_families(region_tree.other_village, 1, start=300)
+    Member.objects.filter(pk=theirs[0].members.first().pk).update(nik=mine[1].members.first().nik)
+    client.force_login(province_staff)
+    listed = client.get(DASHBOARD).context["stats"]["quality"]
+    monkeypatch.setattr(selectors, "MAX_LISTED_DUPLICATES", 0)
+    assert client.get(DASHBOARD).context["stats"]["quality"] == listed
