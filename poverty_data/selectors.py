@@ -416,9 +416,14 @@ def dashboard(*, user: Any, region: Region | None) -> dict[str, Any]:
         )
         .order_by("group")
     )
-    names = dict(Region.objects.filter(code__in=[r["group"] for r in poor]).values_list("code", "name"))
+    names = {
+        code: (pk, name)
+        for pk, code, name in Region.objects.filter(code__in=[r["group"] for r in poor]).values_list(
+            "pk", "code", "name"
+        )
+    }
     for row in poor:
-        row["name"] = names.get(row["group"], row["group"])
+        row["region_pk"], row["name"] = names.get(row["group"], (None, row["group"]))
     coverage = families.poor(4).aggregate(
         total=Count("pk"),
         **{field.removeprefix("receives_"): Count("pk", filter=Q(**{field: True})) for field in ASSISTANCE_FIELDS},

@@ -330,6 +330,7 @@ def submission_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
             services.submission_submit(user=user, submission=submission)
             messages.success(request, _("Submitted to the village head."))
         elif action == "verify":
+            policy.require(user, "submission.verify", submission)
             form = VerifyForm(request.POST, request.FILES)
             if not form.is_valid():
                 return _render_submission(request, submission, status=400, verify_form=form)
@@ -411,7 +412,10 @@ def change_family(request: HttpRequest, pk: int, family_pk: int) -> HttpResponse
     full = policy.can(request.user, "family.view_identity", family)
     stale = None
     if request.method == "POST":
-        form = FamilyForm(request.POST, instance=Family(village=family.village))
+        # A fresh instance: validating must not overwrite the master record held in ``family``.
+        form = FamilyForm(request.POST, instance=Family(village=family.village), initial={"no_kk": family.no_kk})
+        if not full:
+            form.fields["no_kk"].disabled = True
         expected, record_version = _versions(request)
         if form.is_valid():
             try:
@@ -813,6 +817,10 @@ def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
             ),  # fmt: skip
         )
     late = selectors.late_villages(round=round_, user=request.user) if round_.is_open else []
+    reminded = set(round_.reminders.values_list("village_id", "step"))
+    for row in late:
+        row["reminded"] = (row["pk"], row["step"]) in reminded
+        row["step_label"] = SubmissionState(row["step"]).label
     totals = {
         key: sum(getattr(r, key) for r in rows)
         for key in ("villages", "missing", "submitted", "verified", "approved", "finalised", "on_time", "late")
@@ -829,7 +837,6 @@ def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "late_count": len(late),
             "village_level": parent is not None and parent.level == Level.KECAMATAN,
             "can_manage": policy.can(request.user, "round.manage", "65"),
-            "reminded": set(round_.reminders.values_list("village_id", "step")),
         },
     )
 
