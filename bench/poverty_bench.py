@@ -39,6 +39,10 @@ def best_of(fn, runs: int = 5) -> tuple[float, int]:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument(
+        "--regions",
+        help="a region CSV imported after seeding (e.g. ../shared/data/kaltara_wilayah.csv): all 482 villages",
+    )
     args = parser.parse_args()
     import django
 
@@ -57,13 +61,16 @@ def main() -> int:
         started = time.perf_counter()
         call_command("seed_demo", "--scale", str(args.scale), stdout=io.StringIO())
         seed_seconds = time.perf_counter() - started
+        if args.regions:
+            call_command("import_regions", args.regions, stdout=io.StringIO())
         province, kabupaten = User.objects.get(username="provinsi"), User.objects.get(username="kabupaten")
         current = Round.objects.open().get()
         bulungan = Region.objects.get(code="65.01")
         kecamatan = Region.objects.get(code="65.01.01")
         print(
             f"database: {connection.vendor}; scale {args.scale}: {Family.objects.count():,} families, "
-            f"{Member.objects.count():,} members, {Submission.objects.count()} submissions; seed_demo {seed_seconds:.1f} s"
+            f"{Member.objects.count():,} members, {Submission.objects.count()} submissions, "
+            f"{Region.objects.villages().count()} villages; seed_demo {seed_seconds:.1f} s"
         )
         cases = [
             ("round overview, province, by kabupaten", lambda: selectors.round_overview(round=current, user=province, parent=None)),
