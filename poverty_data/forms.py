@@ -161,3 +161,9 @@ class FamilyFilterForm(forms.Form):
         ],
     )
     invalid = forms.BooleanField(required=False, label=_("Only with an invalid NIK"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("desil", "status", "assistance"):
+            self.fields[name].widget.attrs.update({"class": "form-select form-select-sm", "data-autosubmit": ""})
+        self.fields["invalid"].widget.attrs.update({"class": "form-check-input"})

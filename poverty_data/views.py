@@ -210,7 +210,7 @@ def _render_submission(request: HttpRequest, submission: Any, *, status: int = 2
     changes = selectors.submission_changes(submission=submission)
     issues = submission_issues(submission, changes)
     full = policy.can(user, "family.view_identity", submission)
-    rows = [_change_row(change, issues[change.pk], full=full) for change in changes]
+    rows = _grouped([_change_row(change, issues[change.pk], full=full) for change in changes])
     editable = (
         submission.state == SubmissionState.DRAFT
         and submission.round.is_open
@@ -268,6 +268,32 @@ def _display(model: type, field: str, value: Any, *, full: bool) -> str:
     return str(value)
 
 
+FIELD_KINDS = (ChangeKind.FAMILY_FIELD, ChangeKind.MEMBER_FIELD, ChangeKind.MEMBER_PRESENCE)
+
+
+def _grouped(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Field corrections of one family (or one member) shown as one card, each field removable."""
+    groups: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        change = row["change"]
+        if change.kind in FIELD_KINDS:
+            key = ("member", change.member_id) if change.member_id else ("family", change.family_id)
+        else:
+            key = ("single", change.pk)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = {**row, "grouped": key[0] != "single", "resolve_change": None}
+            group = groups[key]
+        else:
+            group["pairs"] = group["pairs"] + row["pairs"]
+            group["errors"] = group["errors"] + row["errors"]
+            group["warnings"] = group["warnings"] + row["warnings"]
+        if row["duplicate"]:
+            group["duplicate"] = True
+            group["resolve_change"] = change
+    return list(groups.values())
+
+
 def _change_row(change: Any, issues: Any, *, full: bool) -> dict[str, Any]:
     row: dict[str, Any] = {
         "change": change,
@@ -283,12 +309,13 @@ def _change_row(change: Any, issues: Any, *, full: bool) -> dict[str, Any]:
                 model._meta.get_field(change.field).verbose_name,
                 _display(model, change.field, change.old_value, full=full),
                 _display(model, change.field, change.new_value, full=full),
+                change.pk,
             )
         ]
     elif change.kind == ChangeKind.NEW_FAMILY:
         family = (change.payload or {}).get("family", {})
         row["pairs"] = [
-            (Family._meta.get_field(k).verbose_name, "—", _display(Family, k, v, full=full))
+            (Family._meta.get_field(k).verbose_name, "—", _display(Family, k, v, full=full), None)
             for k, v in family.items()
             if v not in (None, "", False)
         ]
@@ -303,18 +330,18 @@ def _change_row(change: Any, issues: Any, *, full: bool) -> dict[str, Any]:
     elif change.kind == ChangeKind.MEMBER_ADDED:
         data = change.payload or {}
         row["pairs"] = [
-            (Member._meta.get_field(k).verbose_name, "—", _display(Member, k, v, full=full))
+            (Member._meta.get_field(k).verbose_name, "—", _display(Member, k, v, full=full), None)
             for k, v in data.items()
             if v not in (None, "") and k != "presence"
         ]
     elif change.kind == ChangeKind.FAMILY_DEACTIVATED:
         value = change.new_value or {}
         row["pairs"] = [
-            (_("status"), _("Active"), _("Inactive")),
-            (_("Reason"), "—", _display(Family, "inactive_reason", value.get("reason"), full=full)),
+            (_("status"), _("Active"), _("Inactive"), None),
+            (_("Reason"), "—", _display(Family, "inactive_reason", value.get("reason"), full=full), None),
         ]
         if value.get("note"):
-            row["pairs"].append((_("Note"), "—", value["note"]))
+            row["pairs"].append((_("Note"), "—", value["note"], None))
     return row
 
 

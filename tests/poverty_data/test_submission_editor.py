@@ -257,3 +257,44 @@ def test_the_nik_check_is_for_editors_only(client, company_rep):
     assert client.post(check, {"nik": "1"}).status_code == 302
     client.force_login(company_rep)
     assert client.post(check, {"nik": "1"}).status_code == 403
+
+
+def test_corrections_of_one_family_appear_together_and_each_field_can_be_removed(client, officer, draft, families):
+    from poverty_data import services
+
+    services.change_family_correct(
+        user=officer, submission=draft, expected_version=None, family=families[0], family_version=1,
+        data={"desil": 1, "receives_pkh": True},
+    )  # fmt: skip
+    client.force_login(officer)
+    rows = client.get(reverse("poverty_data:submission", args=[draft.pk])).context["rows"]
+    assert len(rows) == 1 and [p[0] for p in rows[0]["pairs"]] == ["desil kesejahteraan", "PKH"]
+    draft.refresh_from_db()
+    pkh = draft.changes.get(field="receives_pkh")
+    client.post(reverse("poverty_data:change_remove", args=[draft.pk, pkh.pk]), {"submission_version": draft.version})
+    assert list(draft.changes.values_list("field", flat=True)) == ["desil"]
+
+
+def test_the_province_resolves_a_duplicate_nik_from_the_page_and_then_finalises(
+    client, draft, chain, families, other_families
+):
+    from poverty_data import services
+
+    from .test_submission_services import to_state
+
+    taken = other_families[0].members.first()
+    services.change_member_add(
+        user=chain.officer, submission=draft, expected_version=None, family=families[0],
+        data={"nik": taken.nik, "name": "Pendatang", "sex": taken.sex, "relationship": "other"},
+    )  # fmt: skip
+    to_state(draft, SubmissionState.APPROVED, chain)
+    client.force_login(chain.province)
+    page = client.get(reverse("poverty_data:submission", args=[draft.pk]))
+    assert page.context["blocking"] == 1 and "Tandai sudah diselesaikan" in page.content.decode()
+    response = client.post(reverse("poverty_data:submission_action", args=[draft.pk, "finalise"]), follow=True)
+    assert "NIK ganda yang belum diselesaikan" in response.content.decode()
+    change = draft.changes.get()
+    client.post(reverse("poverty_data:change_resolve", args=[draft.pk, change.pk]), {"reason": "Pindah dari Sebatik"})
+    client.post(reverse("poverty_data:submission_action", args=[draft.pk, "finalise"]))
+    draft.refresh_from_db()
+    assert draft.state == SubmissionState.FINALISED
