@@ -15,6 +15,7 @@ from django.forms import DateField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -306,7 +307,7 @@ def _change_row(change: Any, issues: Any, *, full: bool) -> dict[str, Any]:
         model = Family if change.kind == ChangeKind.FAMILY_FIELD else Member
         row["pairs"] = [
             (
-                model._meta.get_field(change.field).verbose_name,
+                capfirst(model._meta.get_field(change.field).verbose_name),
                 _display(model, change.field, change.old_value, full=full),
                 _display(model, change.field, change.new_value, full=full),
                 change.pk,
@@ -315,7 +316,7 @@ def _change_row(change: Any, issues: Any, *, full: bool) -> dict[str, Any]:
     elif change.kind == ChangeKind.NEW_FAMILY:
         family = (change.payload or {}).get("family", {})
         row["pairs"] = [
-            (Family._meta.get_field(k).verbose_name, "—", _display(Family, k, v, full=full), None)
+            (capfirst(Family._meta.get_field(k).verbose_name), "—", _display(Family, k, v, full=full), None)
             for k, v in family.items()
             if v not in (None, "", False)
         ]
@@ -330,14 +331,14 @@ def _change_row(change: Any, issues: Any, *, full: bool) -> dict[str, Any]:
     elif change.kind == ChangeKind.MEMBER_ADDED:
         data = change.payload or {}
         row["pairs"] = [
-            (Member._meta.get_field(k).verbose_name, "—", _display(Member, k, v, full=full), None)
+            (capfirst(Member._meta.get_field(k).verbose_name), "—", _display(Member, k, v, full=full), None)
             for k, v in data.items()
             if v not in (None, "") and k != "presence"
         ]
     elif change.kind == ChangeKind.FAMILY_DEACTIVATED:
         value = change.new_value or {}
         row["pairs"] = [
-            (_("status"), _("Active"), _("Inactive"), None),
+            (capfirst(_("status")), _("Active"), _("Inactive"), None),
             (_("Reason"), "—", _display(Family, "inactive_reason", value.get("reason"), full=full), None),
         ]
         if value.get("note"):

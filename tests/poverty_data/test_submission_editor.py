@@ -268,7 +268,7 @@ def test_corrections_of_one_family_appear_together_and_each_field_can_be_removed
     )  # fmt: skip
     client.force_login(officer)
     rows = client.get(reverse("poverty_data:submission", args=[draft.pk])).context["rows"]
-    assert len(rows) == 1 and [p[0] for p in rows[0]["pairs"]] == ["desil kesejahteraan", "PKH"]
+    assert len(rows) == 1 and [p[0] for p in rows[0]["pairs"]] == ["Desil kesejahteraan", "PKH"]
     draft.refresh_from_db()
     pkh = draft.changes.get(field="receives_pkh")
     client.post(reverse("poverty_data:change_remove", args=[draft.pk, pkh.pk]), {"submission_version": draft.version})
