@@ -46,6 +46,17 @@ from .services import StaleEdit
 SEARCH_KEY = "poverty_family_search"
 
 
+def _log_full_view(request: HttpRequest, *, subject: str, object_id: Any, region_code: str) -> None:
+    """A page showing full NIK / No. KK is a view of personal data: record who, when and which record."""
+    personal_data_access_log(
+        user=request.user,
+        action=PersonalDataAccess.Action.VIEW,
+        subject=subject,
+        object_id=object_id,
+        region_code=region_code,
+    )
+
+
 def _errors(exc: ValidationError) -> list[str]:
     return [str(m) for m in exc.messages]
 
@@ -88,8 +99,12 @@ def village_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.session[SEARCH_KEY] = searches
         return redirect(reverse("poverty_data:village", args=[village.pk]))
     form, filters = _family_filters(request, village)
-    families = selectors.families_of_village(village=village, filters=filters)
     full = policy.can(request.user, "family.view_identity", village)
+    if filters.search.isdigit() and not full:
+        # Searching by number would reveal whose NIK or No. KK it is: only for those who may see them.
+        messages.warning(request, _("Searching by NIK or No. KK is only for roles that may see them."))
+        filters.search = ""
+    families = selectors.families_of_village(village=village, filters=filters)
     fmt = export_format(request)
     if fmt:
         if not policy.can(request.user, "family.export", village):
@@ -176,13 +191,7 @@ def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if not policy.can(request.user, "family.view_identity", family):
             raise PermissionDenied
         reveal = True
-        personal_data_access_log(
-            user=request.user,
-            action=PersonalDataAccess.Action.VIEW,
-            subject="poverty_data.family",
-            object_id=family.pk,
-            region_code=family.village_code,
-        )
+        _log_full_view(request, subject="poverty_data.family", object_id=family.pk, region_code=family.village_code)
     members = list(family.members.order_by("pk"))
     return render(
         request,
@@ -211,6 +220,10 @@ def _render_submission(request: HttpRequest, submission: Any, *, status: int = 2
     changes = selectors.submission_changes(submission=submission)
     issues = submission_issues(submission, changes)
     full = policy.can(user, "family.view_identity", submission)
+    if full and any(_shows_identity(change) for change in changes):
+        _log_full_view(
+            request, subject="poverty_data.submission", object_id=submission.pk, region_code=submission.village_code
+        )
     rows = _grouped([_change_row(change, issues[change.pk], full=full) for change in changes])
     editable = (
         submission.state == SubmissionState.DRAFT
@@ -270,6 +283,10 @@ def _display(model: type, field: str, value: Any, *, full: bool) -> str:
 
 
 FIELD_KINDS = (ChangeKind.FAMILY_FIELD, ChangeKind.MEMBER_FIELD, ChangeKind.MEMBER_PRESENCE)
+
+
+def _shows_identity(change: Any) -> bool:
+    return change.kind in (ChangeKind.NEW_FAMILY, ChangeKind.MEMBER_ADDED) or change.field in ("nik", "no_kk")
 
 
 def _grouped(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -438,6 +455,8 @@ def change_family(request: HttpRequest, pk: int, family_pk: int) -> HttpResponse
     family = _family_in(submission, request.user, family_pk)
     proposed = selectors.proposed_values(submission=submission, family=family)
     full = policy.can(request.user, "family.view_identity", family)
+    if full:
+        _log_full_view(request, subject="poverty_data.family", object_id=family.pk, region_code=family.village_code)
     stale = None
     if request.method == "POST":
         # A fresh instance: validating must not overwrite the master record held in ``family``.
@@ -500,6 +519,10 @@ def change_member(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
     if member.family.village_code != submission.village_code:
         raise Http404
     full = policy.can(request.user, "family.view_identity", member.family)
+    if full:
+        _log_full_view(
+            request, subject="poverty_data.member", object_id=member.pk, region_code=member.family.village_code
+        )
     proposed = selectors.proposed_values(submission=submission, member=member)
     stale = None
     if request.method == "POST":

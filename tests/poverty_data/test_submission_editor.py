@@ -298,3 +298,35 @@ def test_the_province_resolves_a_duplicate_nik_from_the_page_and_then_finalises(
     client.post(reverse("poverty_data:submission_action", args=[draft.pk, "finalise"]))
     draft.refresh_from_db()
     assert draft.state == SubmissionState.FINALISED
+
+
+def test_editors_showing_full_numbers_log_the_view(client, officer, draft, families):
+    from accounts.models import PersonalDataAccess
+
+    client.force_login(officer)
+    client.get(reverse("poverty_data:change_family", args=[draft.pk, families[0].pk]))
+    log = PersonalDataAccess.objects.get()
+    assert (log.user, log.action, log.subject, log.object_id) == (
+        officer,
+        "view",
+        "poverty_data.family",
+        str(families[0].pk),
+    )
+
+
+def test_a_reviewer_seeing_proposed_niks_is_logged_and_others_see_them_masked(client, officer, draft, chain, families):
+    from accounts.models import PersonalDataAccess
+    from poverty_data import services
+
+    nik = nik_for("650101", serial=5151)
+    services.change_member_add(
+        user=officer, submission=draft, expected_version=None, family=families[0],
+        data={"nik": nik, "name": "Bayi", "sex": "L", "relationship": "child"},
+    )  # fmt: skip
+    client.force_login(chain.kabupaten)
+    assert nik in client.get(reverse("poverty_data:submission", args=[draft.pk])).content.decode()
+    assert PersonalDataAccess.objects.filter(user=chain.kabupaten, subject="poverty_data.submission").exists()
+    client.force_login(chain.province)
+    html = client.get(reverse("poverty_data:submission", args=[draft.pk])).content.decode()
+    assert nik not in html and f"{nik[:6]}******{nik[-4:]}" in html
+    assert not PersonalDataAccess.objects.filter(user=chain.province).exists()

@@ -108,3 +108,17 @@ def test_the_page_keeps_a_flat_query_count_with_hundreds_of_families(
     with django_assert_max_num_queries(22):
         response = client.get(url(region_tree.village))
     assert response.context["page_obj"].paginator.count == 300
+
+
+def test_searching_by_number_is_only_for_roles_that_may_see_numbers(
+    client, officer, province_staff, families, region_tree
+):
+    nik = families[1].members.first().nik
+    client.force_login(officer)
+    client.post(url(region_tree.village), {"q": nik})
+    assert [f.pk for f in client.get(url(region_tree.village)).context["page_obj"]] == [families[1].pk]
+    client.force_login(province_staff)
+    client.post(url(region_tree.village), {"q": nik})
+    response = client.get(url(region_tree.village))
+    assert response.context["page_obj"].paginator.count == 3
+    assert "Pencarian dengan NIK atau No. KK hanya untuk peran yang boleh melihatnya." in response.content.decode()
