@@ -28,3 +28,9 @@ def test_a_village_head_sees_a_submission_waiting_for_verification(client, draft
 def test_a_company_representative_sees_no_poverty_cards(client, company_rep):
     client.force_login(company_rep)
     assert "Data kemiskinan" not in client.get("/").content.decode()
+
+
+def test_a_village_head_sees_the_verification_deadline_of_their_village(client, village_head, draft):
+    client.force_login(village_head)
+    html = client.get("/").content.decode()
+    assert "65.01.01.2005: verifikasi paling lambat 15-12-2026" in html and "Draf" in html

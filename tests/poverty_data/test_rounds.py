@@ -123,3 +123,10 @@ def test_the_overview_exports_and_keeps_a_flat_query_count(
     assert response.context["totals"]["villages"] == 305 and response.context["totals"]["submitted"] == 50
     csv = b"".join(client.get(reverse("poverty_data:round", args=[open_round.pk]) + "?export=csv").streaming_content)
     assert b"65.01" in csv
+
+
+def test_the_overview_shows_a_reporting_rate(client, province_staff, draft, chain):
+    to_state(draft, SubmissionState.SUBMITTED, chain)
+    client.force_login(province_staff)
+    html = client.get(reverse("poverty_data:round", args=[draft.round_id])).content.decode()
+    assert "Tingkat pelaporan" in html and "33%" in html  # 1 of Bulungan's 3 villages
