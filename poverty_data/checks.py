@@ -18,7 +18,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from regions.identity import KecamatanCodes, check_nik, check_no_kk, nik_birth_date
+from regions.identity import IdentityCheck, KecamatanCodes, check_nik, check_no_kk, nik_birth_date
 
 from .models import PRESENT, ChangeKind, FamilyStatus, Member, Submission, SubmissionChange
 
@@ -64,6 +64,22 @@ def nik_is_well_formed(value: str | None) -> bool:
     if len(nik) != 16 or not nik.isdigit() or not nik.isascii() or nik[12:] == "0000":
         return False
     return nik_birth_date(nik)[0] is not None
+
+
+def nik_check(
+    value: str | None, *, birth_date: dt.date | None = None, sex: str | None = None, known: KecamatanCodes | None = None
+) -> IdentityCheck:
+    """One NIK as typed in a form: structure, kecamatan code, birth date and sex (regions.identity)."""
+    return check_nik(value, birth_date=birth_date, sex=sex if sex in ("L", "P") else None, known=known)
+
+
+def no_kk_check(value: str | None, *, known: KecamatanCodes | None = None) -> IdentityCheck:
+    return check_no_kk(value, known=known)
+
+
+def nik_is_duplicate(nik: str) -> bool:
+    """Whether a present member of an active family anywhere in the portal already holds ``nik``."""
+    return bool(duplicate_owners({nik}))
 
 
 def check_member_data(data: dict[str, Any], *, known: KecamatanCodes) -> tuple[list[str], list[str]]:

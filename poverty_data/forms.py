@@ -9,8 +9,9 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from regions.identity import KecamatanCodes, check_nik, check_no_kk
+from regions.identity import KecamatanCodes
 
+from .checks import nik_check, no_kk_check
 from .models import FAMILY_FIELDS, MEMBER_FIELDS, Family, InactiveReason, Member, Pokja, PokjaPosition, Round
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -30,7 +31,7 @@ class FamilyForm(forms.ModelForm):
 
     def clean_no_kk(self) -> str:
         value = (self.cleaned_data.get("no_kk") or "").strip()
-        result = check_no_kk(value, known=self.known)
+        result = no_kk_check(value, known=self.known)
         if result.errors:
             raise forms.ValidationError(result.errors)
         self.identity_warnings = getattr(self, "identity_warnings", []) + result.warnings
@@ -72,7 +73,7 @@ class MemberForm(forms.ModelForm):
         data = super().clean()
         nik = (data.get("nik") or "").strip()
         if nik and "nik" not in self.errors:
-            result = check_nik(nik, birth_date=data.get("birth_date"), sex=data.get("sex"), known=self.known)
+            result = nik_check(nik, birth_date=data.get("birth_date"), sex=data.get("sex"), known=self.known)
             for error in result.errors:
                 self.add_error("nik", error)
             self.identity_warnings = result.warnings

@@ -29,6 +29,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts import policy
+from accounts.models import Role, RoleAssignment
 from regions.identity import mask_number
 from regions.models import Level, Region, within_q
 
@@ -179,9 +180,15 @@ def current_round() -> Round | None:
 
 
 def pokja_of(*, village: Region) -> Pokja | None:
+    """The village's Pokja with its members, each marked when they are a Karang Taruna officer (two queries)."""
     pokja = Pokja.objects.filter(village=village).first()
     if pokja is not None:
-        pokja.member_rows = list(pokja.memberships.select_related("user").order_by("position", "user__first_name"))
+        officer = RoleAssignment.objects.active().filter(user=OuterRef("user"), role=Role.KT_OFFICER)
+        pokja.member_rows = list(
+            pokja.memberships.select_related("user")
+            .annotate(is_karang_taruna=Exists(officer))
+            .order_by("position", "user__first_name")
+        )
     return pokja
 
 
@@ -191,7 +198,7 @@ def _shown(field: str, value: Any, reveal: bool) -> Any:
 
 def family_history(*, family: Family, reveal: bool = False) -> list[dict[str, Any]]:
     """The family's versions and its members', newest first, each with the fields that differ from
-    the version before (NIK and No. KK masked unless ``reveal``). Three queries."""
+    the version before (NIK and No. KK masked unless ``reveal``), and the round. Three queries."""
     records = list(family.history.select_related("history_user").order_by("history_date", "history_id"))
     timeline = []
     previous = None
@@ -231,6 +238,13 @@ def family_history(*, family: Family, reveal: bool = False) -> list[dict[str, An
             ]
         timeline.append({"record": record, "diffs": diffs, "member": True})
         last_by_member[record.id] = record
+    rounds = dict(
+        Submission.objects.filter(
+            pk__in={row["record"].history_submission_id for row in timeline if row["record"].history_submission_id}
+        ).values_list("pk", "round__name")
+    )
+    for row in timeline:
+        row["round"] = rounds.get(row["record"].history_submission_id, "")
     timeline.sort(key=lambda row: row["record"].history_date, reverse=True)
     return timeline
 

@@ -23,11 +23,12 @@ from accounts import policy
 from accounts.models import PersonalDataAccess, RoleAssignment, User
 from accounts.services import personal_data_access_log
 from kaltara_portal.exports import export_format, export_response, paginate
-from regions.identity import KecamatanCodes, check_nik, mask_number
+from regions.identity import KecamatanCodes, mask_number
 from regions.models import Level, Region
 
 from . import selectors, services
-from .checks import duplicate_owners, submission_issues
+from .checks import nik_check as check_identity_number
+from .checks import nik_is_duplicate, submission_issues
 from .forms import (
     DeactivateForm,
     FamilyFilterForm,
@@ -769,9 +770,9 @@ def nik_check(request: HttpRequest) -> HttpResponse:
         birth_date = None
     errors, warnings = [], []
     if nik:
-        result = check_nik(nik, birth_date=birth_date, sex=sex if sex in ("L", "P") else None, known=KecamatanCodes())
+        result = check_identity_number(nik, birth_date=birth_date, sex=sex, known=KecamatanCodes())
         errors, warnings = result.errors, result.warnings
-        if result.ok and duplicate_owners({nik}):
+        if result.ok and nik_is_duplicate(nik):
             errors = [_("This NIK already belongs to a present member of another active family.")]
     return render(
         request, "poverty_data/_nik_check.html", {"errors": errors, "warnings": warnings, "checked": bool(nik)}

@@ -68,7 +68,7 @@ def test_the_history_shows_who_changed_what_in_which_submission(
     html = client.get(url(families[0])).content.decode()
     assert "desil kesejahteraan" in html
     assert reverse("poverty_data:submission", args=[draft.pk]) in html
-    assert chain.province.display_name in html
+    assert chain.province.display_name in html and "Pemutakhiran Desember 2026" in html
 
 
 def test_a_nik_correction_is_masked_in_the_history_unless_revealed(

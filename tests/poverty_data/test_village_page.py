@@ -98,6 +98,7 @@ def test_the_page_shows_the_round_submission_and_the_pokja(client, officer, draf
     client.force_login(officer)
     html = client.get(url(region_tree.village)).content.decode()
     assert "Draf" in html and "141/12/2026" in html and reverse("poverty_data:submission", args=[draft.pk]) in html
+    assert "Ketua" in html and "Karang Taruna</span>" in html  # the chair is a Karang Taruna officer
 
 
 def test_the_page_keeps_a_flat_query_count_with_hundreds_of_families(
