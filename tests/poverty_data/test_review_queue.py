@@ -95,3 +95,10 @@ def test_the_queue_keeps_a_flat_query_count(client, province_staff, administrato
     with django_assert_max_num_queries(15):
         response = client.get(QUEUE)
     assert response.context["page_obj"].paginator.count == 60
+
+
+def test_the_queue_counts_what_waits_in_indonesian(client, draft, chain):
+    to_state(draft, SubmissionState.VERIFIED, chain)
+    client.force_login(chain.kabupaten)
+    html = client.get(QUEUE).content.decode()
+    assert "1 pengajuan menunggu" in html and "0 usulan" in html and "Setujui" in html
