@@ -79,3 +79,11 @@ def test_the_round_overview_lists_late_villages(client, province_staff, open_rou
     client.force_login(province_staff)
     html = client.get(reverse("poverty_data:round", args=[open_round.pk])).content.decode()
     assert "Desa yang terlambat" in html and "Gunung Putih" in html
+
+
+def test_a_malformed_date_is_refused_without_a_traceback():
+    import pytest
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        run("kemarin")

@@ -330,3 +330,24 @@ def test_a_reviewer_seeing_proposed_niks_is_logged_and_others_see_them_masked(cl
     html = client.get(reverse("poverty_data:submission", args=[draft.pk])).content.decode()
     assert nik not in html and f"{nik[:6]}******{nik[-4:]}" in html
     assert not PersonalDataAccess.objects.filter(user=chain.province).exists()
+
+
+def test_a_stale_member_correction_is_refused_and_keeps_the_input(client, officer, draft, families):
+    member = families[0].members.get(relationship="head")
+    member.occupation, member.version = "Petani", 2
+    member.save()
+    client.force_login(officer)
+    data = {
+        "nik": member.nik, "name": member.name, "sex": member.sex, "birth_date": "1990-05-12",
+        "relationship": "head", "disability": "none", "chronic_illness": "none", "presence": "here",
+        "occupation": "Nelayan Tuna", "submission_version": draft.version, "record_version": 1,
+    }  # fmt: skip
+    response = client.post(reverse("poverty_data:change_member", args=[draft.pk, member.pk]), data)
+    html = response.content.decode()
+    assert (
+        response.status_code == 409
+        and "Nelayan Tuna" in html
+        and "Pekerjaan" in html
+        or "pekerjaan: — → Petani" in html
+    )
+    assert not draft.changes.exists()
