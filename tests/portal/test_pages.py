@@ -151,5 +151,6 @@ def test_the_home_page_links_each_role_to_its_area(client, officer, village_head
 
 def test_the_home_page_keeps_a_flat_query_count(client, demo_data, django_assert_max_num_queries):
     client.force_login(User.objects.get(username="admin"))
-    with django_assert_max_num_queries(12):
+    # Each part of the portal adds its cards; the count must not grow with the data.
+    with django_assert_max_num_queries(20):
         assert client.get(reverse("home")).status_code == 200

@@ -1,0 +1,97 @@
+"""The poverty dashboard: desil, poor families by region, assistance coverage, changes, NIK quality."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from poverty_data.models import Member
+
+from .conftest import make_families
+
+DASHBOARD = "/data-kemiskinan/dasbor/"
+
+
+def test_it_sends_anonymous_visitors_to_log_in(client):
+    assert client.get(DASHBOARD).status_code == 302
+
+
+def test_a_company_representative_has_no_dashboard(client, company_rep):
+    client.force_login(company_rep)
+    assert client.get(DASHBOARD).status_code == 403
+
+
+def test_it_counts_families_by_desil_and_the_poor_by_kabupaten(client, province_staff, region_tree):
+    make_families(region_tree.village, 3, desil=2)
+    make_families(region_tree.village_same_kab, 2, start=100, desil=5)
+    make_families(region_tree.other_village, 4, start=200, desil=9)
+    client.force_login(province_staff)
+    stats = client.get(DASHBOARD).context["stats"]
+    assert {r["desil"]: r["families"] for r in stats["by_desil"]}[2] == 3
+    poor = {r["group"]: (r["total"], r["poor4"], r["poor5"]) for r in stats["poor"]}
+    assert poor == {"65.01": (5, 3, 5), "65.03": (4, 0, 0)}
+
+
+def test_kabupaten_staff_see_only_their_kabupaten_grouped_by_kecamatan(client, kabupaten_staff, region_tree):
+    make_families(region_tree.village, 3, desil=2)
+    make_families(region_tree.other_village, 4, start=200, desil=1)
+    client.force_login(kabupaten_staff)
+    response = client.get(DASHBOARD + f"?wilayah={region_tree.bulungan.pk}")
+    assert [r["group"] for r in response.context["stats"]["poor"]] == ["65.01.01"]
+    assert response.context["stats"]["total"] == 3
+
+
+def test_it_counts_assistance_coverage_of_the_poor(client, province_staff, region_tree):
+    families = make_families(region_tree.village, 4, desil=1)
+    families[0].receives_pkh = True
+    families[0].save()
+    client.force_login(province_staff)
+    coverage = client.get(DASHBOARD).context["stats"]["coverage"]
+    assert (coverage["total"], coverage["pkh"], coverage["none"]) == (4, 1, 3)
+
+
+def test_it_lists_invalid_and_duplicate_niks_per_village(client, province_staff, region_tree):
+    mine = make_families(region_tree.village, 2)
+    theirs = make_families(region_tree.other_village, 1, start=300)
+    Member.objects.filter(family=mine[0]).update(nik_valid=False)
+    Member.objects.filter(pk=theirs[0].members.first().pk).update(nik=mine[1].members.first().nik)
+    client.force_login(province_staff)
+    html = client.get(DASHBOARD).content.decode()
+    quality = {
+        r["family__village_code"]: (r["invalid"], r["duplicate"])
+        for r in client.get(DASHBOARD).context["stats"]["quality"]
+    }
+    assert quality == {"65.01.01.2005": (2, 1), "65.03.01.2001": (0, 1)}
+    assert "Kualitas data" in html
+
+
+def test_chart_data_travels_as_json_without_inline_script(client, province_staff, region_tree):
+    make_families(region_tree.village, 2)
+    client.force_login(province_staff)
+    html = client.get(DASHBOARD).content.decode()
+    assert 'id="poverty-chart-data" type="application/json"' in html
+    assert "<script>" not in html and "style=" not in html
+
+
+def test_a_bad_region_is_a_404(client, province_staff):
+    client.force_login(province_staff)
+    assert client.get(DASHBOARD + "?wilayah=x").status_code == 404
+
+
+def test_the_dashboard_keeps_a_flat_query_count(client, province_staff, region_tree, django_assert_max_num_queries):
+    make_families(region_tree.village, 300)
+    make_families(region_tree.other_village, 200, start=1000, desil=1)
+    client.force_login(province_staff)
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("poverty_data:dashboard")).status_code == 200
+
+
+def test_many_duplicates_are_counted_the_same_way_as_few(client, province_staff, region_tree, monkeypatch):
+    from poverty_data import selectors
+
+    mine = make_families(region_tree.village, 2)
+    theirs = make_families(region_tree.other_village, 1, start=300)
+    Member.objects.filter(pk=theirs[0].members.first().pk).update(nik=mine[1].members.first().nik)
+    client.force_login(province_staff)
+    listed = client.get(DASHBOARD).context["stats"]["quality"]
+    monkeypatch.setattr(selectors, "MAX_LISTED_DUPLICATES", 0)
+    assert client.get(DASHBOARD).context["stats"]["quality"] == listed

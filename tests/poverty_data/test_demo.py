@@ -1,0 +1,28 @@
+"""seed_demo's poverty data: volume, a closed round, and an open one with every state."""
+
+from __future__ import annotations
+
+from accounts.models import User
+from poverty_data.models import Family, Round, Submission, SubmissionState
+from poverty_data.selectors import review_queue
+
+
+def test_the_full_demo_has_about_twenty_thousand_families(db):
+    from kaltara_portal.demo import DemoContext, seed_all
+
+    seed_all(DemoContext(log=lambda line: None))
+    assert 15_000 < Family.objects.count() < 25_000
+
+
+def test_the_demo_has_families_rounds_and_something_for_each_demo_user(demo_data):
+    assert Family.objects.count() > 300
+    assert Family.history.count() >= Family.objects.count()
+    closed, current = Round.objects.filter(is_open=False).get(), Round.objects.open().get()
+    assert not closed.submissions.exclude(state=SubmissionState.FINALISED).exists()
+    states = set(current.submissions.values_list("state", flat=True))
+    assert states == {s.value for s in SubmissionState}
+    draft = Submission.objects.get(round=current, village__code="65.01.01.2005")
+    assert draft.state == SubmissionState.DRAFT and draft.changes.exists()
+    assert draft.village.pokja.memberships.filter(user__username="pengurus").exists()
+    assert review_queue(user=User.objects.get(username="kabupaten")).filter(state=SubmissionState.VERIFIED).exists()
+    assert review_queue(user=User.objects.get(username="provinsi")).filter(state=SubmissionState.APPROVED).exists()

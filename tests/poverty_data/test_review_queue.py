@@ -1,0 +1,104 @@
+"""The review queue: each reviewer sees what waits for their step, with one-click actions."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from poverty_data import services
+from poverty_data.models import SubmissionState
+
+from .test_submission_services import to_state
+
+QUEUE = "/data-kemiskinan/antrean/"
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def test_it_sends_anonymous_visitors_to_log_in(client):
+    assert client.get(QUEUE).status_code == 302
+
+
+def test_a_company_representative_has_no_queue(client, company_rep):
+    client.force_login(company_rep)
+    assert client.get(QUEUE).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("state", "who", "others"),
+    [
+        (SubmissionState.SUBMITTED, "head", ["kabupaten", "province"]),
+        (SubmissionState.VERIFIED, "kabupaten", ["head", "province"]),
+        (SubmissionState.APPROVED, "province", ["head", "kabupaten"]),
+    ],
+)
+def test_a_submission_waits_in_the_queue_of_the_level_whose_turn_it_is(client, draft, chain, state, who, others):
+    to_state(draft, state, chain)
+    client.force_login(getattr(chain, who))
+    assert [s.pk for s in client.get(QUEUE).context["page_obj"]] == [draft.pk]
+    for other in others:
+        client.force_login(getattr(chain, other))
+        assert list(client.get(QUEUE).context["page_obj"]) == []
+
+
+def test_kabupaten_staff_approve_with_one_click(client, draft, chain):
+    to_state(draft, SubmissionState.VERIFIED, chain)
+    client.force_login(chain.kabupaten)
+    response = client.post(reverse("poverty_data:submission_action", args=[draft.pk, "approve"]), {"next": "queue"})
+    assert response.status_code == 302 and response["Location"] == QUEUE
+    draft.refresh_from_db()
+    assert draft.state == SubmissionState.APPROVED
+
+
+def test_returning_from_the_queue_needs_a_reason(client, draft, chain):
+    to_state(draft, SubmissionState.VERIFIED, chain)
+    client.force_login(chain.kabupaten)
+    response = client.post(
+        reverse("poverty_data:submission_action", args=[draft.pk, "return"]),
+        {"next": "queue", "reason": ""},
+        follow=True,
+    )
+    assert "Tuliskan alasan pengembalian." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.state == SubmissionState.VERIFIED
+    client.post(
+        reverse("poverty_data:submission_action", args=[draft.pk, "return"]), {"next": "queue", "reason": "RT salah"}
+    )
+    draft.refresh_from_db()
+    assert (draft.state, draft.last_return_reason) == (SubmissionState.DRAFT, "RT salah")
+
+
+def test_the_queue_keeps_a_flat_query_count(client, province_staff, administrator, django_assert_max_num_queries):
+    from regions.models import Region
+    from regions.services import RegionRow, regions_import
+
+    from .conftest import TODAY  # noqa: F401
+
+    regions_import(rows=[RegionRow(line=1, code=f"65.01.01.2{i:03d}", name=f"Desa {i}") for i in range(100, 160)])
+    round_ = services.round_open(
+        user=province_staff, name="R", period_start=TODAY, period_end=TODAY, submit_deadline=TODAY,
+        verify_deadline=TODAY, approve_deadline=TODAY, finalise_deadline=TODAY,
+    )  # fmt: skip
+    for village in Region.objects.filter(code__startswith="65.01.01.21"):
+        submission = services.submission_start(user=administrator, round=round_, village=village)
+        services.submission_submit(user=administrator, submission=submission)
+        services.submission_verify(
+            user=administrator,
+            submission=submission,
+            minutes=__import__("django.core.files.uploadedfile", fromlist=["x"]).SimpleUploadedFile("a.pdf", b"%PDF"),
+        )
+        services.submission_approve(user=administrator, submission=submission)
+    client.force_login(province_staff)
+    with django_assert_max_num_queries(15):
+        response = client.get(QUEUE)
+    assert response.context["page_obj"].paginator.count == 60
+
+
+def test_the_queue_counts_what_waits_in_indonesian(client, draft, chain):
+    to_state(draft, SubmissionState.VERIFIED, chain)
+    client.force_login(chain.kabupaten)
+    html = client.get(QUEUE).content.decode()
+    assert "1 pengajuan menunggu" in html and "0 usulan" in html and "Setujui" in html
