@@ -118,3 +118,31 @@ class RoleAssignment(models.Model):
                 raise ValidationError({"company": _("This role is scoped to a region, not a company.")})
             if levels is not None and self.region.level not in levels:
                 raise ValidationError({"region": _("The region is at the wrong level for this role.")})
+
+
+class PersonalDataAccess(models.Model):
+    """One view of full personal data (NIK, No. KK) or one export of personal data (UU 27/2022).
+
+    Says who, when, what kind of record and which one (by id), never the personal data itself.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("viewed")
+        EXPORT = "export", _("exported")
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="personal_data_accesses")
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    subject = models.CharField(_("what"), max_length=60)
+    object_id = models.CharField(_("record id"), max_length=40, blank=True)
+    region_code = models.CharField(_("region code"), max_length=13, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=1)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["user", "at"], name="pda_user_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.action} {self.subject} {self.object_id}"

@@ -48,6 +48,20 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "job.view": ALL_ROLES,
     # organisations (Karang Taruna registry): issue #3 adds its actions here.
     # poverty_data (families, Pokja, rounds, submissions): issue #4 adds its actions here.
+    "family.view": ADMIN | STAFF | {Role.KT_OFFICER, Role.VILLAGE_HEAD},
+    # Full NIK / No. KK: the village's officers (Pokja) and head, kabupaten staff who review.
+    "family.view_identity": ADMIN | {Role.KABUPATEN_STAFF, Role.KT_OFFICER, Role.VILLAGE_HEAD},
+    "family.export": ADMIN | STAFF | {Role.KT_OFFICER, Role.VILLAGE_HEAD},
+    "pokja.view": ADMIN | STAFF | {Role.KT_OFFICER, Role.VILLAGE_HEAD},
+    "pokja.manage": ADMIN | {Role.VILLAGE_HEAD},
+    "submission.view": ADMIN | STAFF | {Role.KT_OFFICER, Role.VILLAGE_HEAD},
+    "submission.edit": ADMIN | {Role.KT_OFFICER},  # and a member of the village's Pokja
+    "submission.verify": ADMIN | {Role.VILLAGE_HEAD},
+    "submission.approve": ADMIN | {Role.KABUPATEN_STAFF},
+    "submission.finalise": ADMIN | {Role.PROVINCE_STAFF},
+    "round.view": ADMIN | STAFF | {Role.KT_OFFICER, Role.VILLAGE_HEAD},
+    "round.manage": ADMIN | {Role.PROVINCE_STAFF},
+    "poverty.dashboard": ADMIN | STAFF | {Role.KT_OFFICER, Role.VILLAGE_HEAD},
     # csr (companies, programmes, proposals, matching)
     "company.view": ADMIN | STAFF | {Role.COMPANY_REP},
     "company.edit": ADMIN | {Role.PROVINCE_STAFF, Role.COMPANY_REP},

@@ -49,3 +49,19 @@ def role_revoke(*, assignment: RoleAssignment) -> None:
     assignment.active = False
     assignment.save(update_fields=["active"])
     policy.forget(assignment.user)
+
+
+def personal_data_access_log(
+    *, user: User, action: str, subject: str, object_id: Any = "", region_code: str = "", rows: int = 1
+) -> None:
+    """Record that ``user`` saw full personal data or exported it (who, when, what; never the data)."""
+    from .models import PersonalDataAccess
+
+    PersonalDataAccess.objects.create(
+        user=user,
+        action=action,
+        subject=subject,
+        object_id=str(object_id or ""),
+        region_code=region_code or "",
+        rows=rows,
+    )
