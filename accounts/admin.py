@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import RoleAssignment, User
+from .models import PersonalDataAccess, RoleAssignment, User
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -42,3 +42,22 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     ]
     autocomplete_fields = ["user", "region", "company"]
     list_select_related = ["user", "region", "company"]
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """The access log is evidence: read-only, never edited or deleted from the admin."""
+
+    list_display = ["at", "user", "action", "subject", "object_id", "region_code", "rows"]
+    list_filter = ["action", "subject"]
+    search_fields = ["user__username", "region_code"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class PovertyDataConfig(AppConfig):
     name = "poverty_data"
     verbose_name = _("Village poverty data")
+
+    def ready(self) -> None:
+        from kaltara_portal.navigation import NavItem, register
+
+        from . import home_cards  # noqa: F401 - registers the home-page cards
+
+        register(NavItem(_("Poverty data"), "poverty_data:villages", "family.view", order=30))
+        register(NavItem(_("Review queue"), "poverty_data:queue", "submission.view", order=31))
+        register(NavItem(_("Rounds"), "poverty_data:rounds", "round.view", order=32))
+        register(NavItem(_("Dashboard"), "poverty_data:dashboard", "poverty.dashboard", order=33))

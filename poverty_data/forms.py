@@ -1,0 +1,147 @@
+"""Forms of the poverty data. They validate input; services decide and write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from regions.identity import KecamatanCodes, check_nik, check_no_kk
+
+from .models import FAMILY_FIELDS, MEMBER_FIELDS, Family, InactiveReason, Member, Pokja, PokjaPosition, Round
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class VersionedForm(forms.Form):
+    """The versions the user read, sent back so a stale edit is refused (optimistic locking)."""
+
+    submission_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    record_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+
+class FamilyForm(forms.ModelForm):
+    class Meta:
+        model = Family
+        fields = list(FAMILY_FIELDS)
+
+    def clean_no_kk(self) -> str:
+        value = (self.cleaned_data.get("no_kk") or "").strip()
+        result = check_no_kk(value, known=self.known)
+        if result.errors:
+            raise forms.ValidationError(result.errors)
+        self.identity_warnings = getattr(self, "identity_warnings", []) + result.warnings
+        return value
+
+    @property
+    def known(self) -> KecamatanCodes:
+        if not hasattr(self, "_known"):
+            self._known = KecamatanCodes()
+        return self._known
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = list(MEMBER_FIELDS)
+        widgets = {"birth_date": DATE}
+
+    def __init__(self, *args: Any, known: KecamatanCodes | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.known = known or KecamatanCodes()
+        self.identity_warnings: list[str] = []
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        nik = (data.get("nik") or "").strip()
+        if nik and "nik" not in self.errors:
+            result = check_nik(nik, birth_date=data.get("birth_date"), sex=data.get("sex"), known=self.known)
+            for error in result.errors:
+                self.add_error("nik", error)
+            self.identity_warnings = result.warnings
+            data["nik"] = nik
+        return data
+
+
+class NewMemberForm(MemberForm):
+    class Meta(MemberForm.Meta):
+        fields = [f for f in MEMBER_FIELDS if f != "presence"]
+
+
+class DeactivateForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=InactiveReason.choices)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class VerifyForm(forms.Form):
+    minutes = forms.FileField(label=_("Minutes of the village deliberation (PDF or photo)"))
+
+    ALLOWED = ("pdf", "jpg", "jpeg", "png")
+
+    def clean_minutes(self) -> Any:
+        upload = self.cleaned_data["minutes"]
+        if upload.name.rsplit(".", 1)[-1].lower() not in self.ALLOWED:
+            raise forms.ValidationError(_("Upload a PDF, JPG or PNG file."))
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("The file may be at most 10 MB."))
+        return upload
+
+
+class RoundForm(forms.ModelForm):
+    class Meta:
+        model = Round
+        fields = [
+            "name",
+            "period_start",
+            "period_end",
+            "submit_deadline",
+            "verify_deadline",
+            "approve_deadline",
+            "finalise_deadline",
+        ]
+        widgets = {name: DATE for name in fields[1:]}
+
+
+class PokjaForm(forms.ModelForm):
+    class Meta:
+        model = Pokja
+        fields = ["sk_number", "sk_date", "budget_dana_desa", "budget_year"]
+        widgets = {"sk_date": DATE}
+
+
+class PokjaMemberForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("User"), queryset=None)
+    position = forms.ChoiceField(label=_("Position"), choices=PokjaPosition.choices)
+
+    def __init__(self, *args: Any, users: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = users
+
+
+class FamilyFilterForm(forms.Form):
+    """The village page's filters (GET). Bad values are ignored, never a 500."""
+
+    dusun = forms.CharField(required=False, max_length=60)
+    rt = forms.CharField(required=False, max_length=3)
+    desil = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, choices=[("", "—"), *[(i, str(i)) for i in range(1, 11)]]
+    )
+    status = forms.ChoiceField(
+        required=False, choices=[("active", _("Active")), ("inactive", _("Inactive")), ("all", _("All"))]
+    )
+    assistance = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "—"),
+            ("receives_pkh", "PKH"),
+            ("receives_sembako", "Sembako/BPNT"),
+            ("receives_pbi_jk", "PBI-JK"),
+            ("receives_blt_dana_desa", "BLT Dana Desa"),
+        ],
+    )
+    invalid = forms.BooleanField(required=False, label=_("Only with an invalid NIK"))
