@@ -56,6 +56,9 @@ class ImportBatch(models.Model):
     members_added = models.PositiveIntegerField(_("members added"), default=0)
     changes_created = models.PositiveIntegerField(_("changes created"), default=0)
     submissions = models.PositiveIntegerField(_("villages"), default=0)
+    touched = models.ManyToManyField(
+        "poverty_data.Submission", blank=True, related_name="+", verbose_name=_("submissions written")
+    )
     job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

@@ -201,6 +201,29 @@ def export_start(*, user: Any, region: Region, fmt: str) -> Any:
     )
 
 
+def import_from_path(
+    *,
+    path: Any,
+    round: Round,
+    village: Region | None = None,
+    valid_only: bool = False,
+    sheet: str = "",  # noqa: A002
+    fast: bool | None = None,
+    on_progress: Callable[[int, str], None] | None = None,
+) -> ImportBatch:
+    """The command line's import (the server's operator: every village, no upload copy kept)."""
+    if not round.is_open:
+        raise ValidationError(_("This round is closed."))
+    with open(path, "rb") as handle:
+        kind = detect_kind(handle.read(SNIFF_BYTES))
+        handle.seek(0)
+        batch = ImportBatch.objects.create(
+            created_by=None, round=round, village=village, file_name=str(path).rsplit("/", 1)[-1][:200],
+            sheet=sheet, valid_only=valid_only, file_kind=kind,
+        )  # fmt: skip
+        return import_run(batch=batch, stream=handle, fast=fast, on_progress=on_progress)
+
+
 # ---------------------------------------------------------------------------- the import
 
 
@@ -528,7 +551,9 @@ def _write_changes(ctx: _Context) -> dict[str, int]:
             detail=_("%(count)d changes imported from %(file)s") % {"count": n, "file": batch.file_name},
             user=user,
         )
-    counts["submissions"] = sum(1 for s in submissions.values() if created_per_submission.get(s.pk))
+    touched = [s for s in submissions.values() if created_per_submission.get(s.pk)]
+    batch.touched.add(*touched)
+    counts["submissions"] = len(touched)
     counts["rows_valid"] = staged.count()
     return counts
 
@@ -742,6 +767,7 @@ def _cell(value: Any) -> str:
 
 
 __all__ = [
+    "import_from_path",
     "estimate_rows",
     "export_start",
     "import_create",
