@@ -12,12 +12,62 @@ import random
 from collections.abc import Sequence
 from pathlib import Path
 
-HEADER = ["no_kk", "nik", "nama", "jenis_kelamin", "tanggal_lahir", "hubungan_keluarga", "kode_desa",
-          "tempat_lahir", "alamat", "dusun", "rt", "rw", "desil", "status_kehadiran"]
-FIRST = ["Budi", "Siti", "Andi", "Nur", "Rizky", "Dewi", "Yohanes", "Maria", "Agus", "Rina", "Hendra", "Wati",
-         "Joko", "Sri", "Fajar", "Lestari", "Dedi", "Ayu", "Bayu", "Intan"]
-LAST = ["Santoso", "Aminah", "Saputra", "Hidayah", "Ramadhan", "Lawing", "Pratama", "Sari", "Wijaya", "Lestari",
-        "Kurniawan", "Utami", "Gunawan", "Rahayu", "Setiawan", "Anggraini"]
+HEADER = [
+    "no_kk",
+    "nik",
+    "nama",
+    "jenis_kelamin",
+    "tanggal_lahir",
+    "hubungan_keluarga",
+    "kode_desa",
+    "tempat_lahir",
+    "alamat",
+    "dusun",
+    "rt",
+    "rw",
+    "desil",
+    "status_kehadiran",
+]
+FIRST = [
+    "Budi",
+    "Siti",
+    "Andi",
+    "Nur",
+    "Rizky",
+    "Dewi",
+    "Yohanes",
+    "Maria",
+    "Agus",
+    "Rina",
+    "Hendra",
+    "Wati",
+    "Joko",
+    "Sri",
+    "Fajar",
+    "Lestari",
+    "Dedi",
+    "Ayu",
+    "Bayu",
+    "Intan",
+]
+LAST = [
+    "Santoso",
+    "Aminah",
+    "Saputra",
+    "Hidayah",
+    "Ramadhan",
+    "Lawing",
+    "Pratama",
+    "Sari",
+    "Wijaya",
+    "Lestari",
+    "Kurniawan",
+    "Utami",
+    "Gunawan",
+    "Rahayu",
+    "Setiawan",
+    "Anggraini",
+]
 
 
 def _nik(kecamatan: str, birth: dt.date, female: bool, serial: int) -> str:
@@ -49,9 +99,22 @@ def write_members(path: Path, n_members: int, villages: Sequence[str], seed: int
                 year = rng.randint(1950, 1995) if k < 2 else rng.randint(1996, 2024)
                 birth = dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
                 written += 1
-                writer.writerow([
-                    no_kk, _nik(kecamatan, birth, female, written), f"{rng.choice(FIRST)} {surname}",
-                    "P" if female else "L", birth.strftime("%d-%m-%Y"), relationship, village,
-                    "Tanjung Selor", f"Jl. Contoh No. {family % 300}", dusun, rt, rw, desil, "Ada",
-                ])
+                writer.writerow(
+                    [
+                        no_kk,
+                        _nik(kecamatan, birth, female, written),
+                        f"{rng.choice(FIRST)} {surname}",
+                        "P" if female else "L",
+                        birth.strftime("%d-%m-%Y"),
+                        relationship,
+                        village,
+                        "Tanjung Selor",
+                        f"Jl. Contoh No. {family % 300}",
+                        dusun,
+                        rt,
+                        rw,
+                        desil,
+                        "Ada",
+                    ]
+                )
     return written
