@@ -27,7 +27,15 @@ from regions.models import within_q
 
 from .reader import OPTIONAL, REQUIRED
 
-COLUMNS = (*REQUIRED, *OPTIONAL)
+BASE_COLUMNS = (*REQUIRED, *OPTIONAL)
+
+
+def export_columns() -> tuple[str, ...]:
+    from .indicators import indicator_parsers
+
+    return (*BASE_COLUMNS, *indicator_parsers())
+
+
 RELATIONSHIP_WORDS = {
     "head": "Kepala Keluarga", "child": "Anak", "child_in_law": "Menantu", "grandchild": "Cucu",
     "parent": "Orang Tua", "other": "Lainnya",
@@ -40,6 +48,7 @@ PRESENCE_WORDS = {
 
 def export_rows(*, user: Any, region_code: str) -> Iterator[list[Any]]:
     """The members of active families in ``region_code`` that ``user`` may see, one list per row."""
+    indicators = export_columns()[len(BASE_COLUMNS) :]
     members = (
         Member.objects.filter(within_q(region_code, "family__village_code"), family__status=FamilyStatus.ACTIVE)
         .filter(policy.scope_q(user, "family.export", region_field="family__village_code"))
@@ -47,25 +56,12 @@ def export_rows(*, user: Any, region_code: str) -> Iterator[list[Any]]:
         .values_list(
             "family__no_kk", "nik", "name", "sex", "birth_date", "relationship", "family__village_code",
             "birth_place", "family__street", "family__dusun", "family__rt", "family__rw", "family__desil", "presence",
+            *(f"family__{name}" for name in indicators),
         )
     )  # fmt: skip
     identity: dict[str, bool] = {}
-    for (
-        kk,
-        nik,
-        name,
-        sex,
-        birth,
-        relationship,
-        village,
-        place,
-        street,
-        dusun,
-        rt,
-        rw,
-        desil,
-        presence,
-    ) in members.iterator(chunk_size=2000):
+    for values in members.iterator(chunk_size=2000):
+        kk, nik, name, sex, birth, relationship, village, place, street, dusun, rt, rw, desil, presence = values[:14]
         if village not in identity:
             identity[village] = policy.can(user, "family.view_identity", village)
         full = identity[village]
@@ -77,6 +73,7 @@ def export_rows(*, user: Any, region_code: str) -> Iterator[list[Any]]:
             kk if full else mask_number(kk), nik if full else mask_number(nik), name, sex,
             birth.strftime("%d-%m-%Y") if birth else "", relation, village, place, street, dusun, rt, rw,
             desil or "", PRESENCE_WORDS.get(presence, ""),
+            *(("ya" if v else "tidak") if isinstance(v, bool) else v for v in values[14:]),
         ]  # fmt: skip
 
 
@@ -90,7 +87,7 @@ def export_write(
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("Data")
-        sheet.append(list(COLUMNS))
+        sheet.append(list(export_columns()))
         for row in export_rows(user=user, region_code=region_code):
             sheet.append([safe_cell(v) for v in row])
             rows += 1
@@ -103,7 +100,7 @@ def export_write(
         text = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=True)
         text.write("\ufeff")
         writer = csv.writer(text)
-        writer.writerow(COLUMNS)
+        writer.writerow(export_columns())
         for row in export_rows(user=user, region_code=region_code):
             writer.writerow([safe_cell(v) for v in row])
             rows += 1

@@ -219,6 +219,8 @@ def read_rows(
     The header is read (and checked) before this returns, so a missing column is an
     ``ImportFileError`` here; later row errors come from the iterator.
     """
+    if not extra_optional:
+        extra_optional = _indicator_columns()
     stream.seek(0)
     head = stream.read(SNIFF_BYTES)
     stream.seek(0)
@@ -237,6 +239,14 @@ def read_rows(
         yield from rows
 
     return info, all_rows()
+
+
+def _indicator_columns() -> tuple[str, ...]:
+    try:
+        from .indicators import indicator_parsers
+    except ImportError:  # the poverty-data models are not installed
+        return ()
+    return tuple(indicator_parsers())
 
 
 # ---- cell values -------------------------------------------------------------------------

@@ -54,6 +54,7 @@ from poverty_data.models import (
 from poverty_data.services import is_pokja_member, to_json
 from regions.models import Level, Region
 
+from .indicators import indicator_parsers
 from .models import ImportBatch, ImportIssue, ImportStatus, StagedRow
 from .reader import SNIFF_BYTES, ImportFileError, detect_kind, read_rows
 from .report import ValidationReport
@@ -326,6 +327,7 @@ def _stage(ctx: _Context, handle: IO[bytes], *, fast: bool | None, progress: Cal
         village_lookup=village_lookup_for(ctx.user),
         village=batch.village.code if batch.village_id else None,
         cross_row=False,
+        extra_parsers=indicator_parsers(),
     )
     stager = Stager(batch.pk, fast=fast)
     try:
@@ -527,6 +529,7 @@ class Staged(NamedTuple):
     rw: str
     desil: int | None
     presence: str
+    extra: dict[str, Any]
 
 
 def _member_data(row: Staged, columns: set[str]) -> dict[str, Any]:
@@ -548,6 +551,7 @@ def _family_data(row: Staged, columns: set[str]) -> dict[str, Any]:
         # An empty cell proposes nothing: it does not blank what the portal holds.
         if column in columns and values[field] not in ("", None):
             data[field] = values[field]
+    data.update(row.extra or {})  # the indicator columns, already parsed
     return data
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,14 +133,15 @@ class RowValidator:
         village_lookup: Callable[[str], str],
         village: str | None = None,
         known_kecamatan: KecamatanCodes | None = None,
-        extra_columns: Iterable[str] = (),
+        extra_parsers: dict[str, Callable[[str], tuple[Any, str | None]]] | None = None,
         today: dt.date | None = None,
         cross_row: bool = True,
     ) -> None:
         self.village_lookup = village_lookup
         self.village = village
         self.known = known_kecamatan or KecamatanCodes()
-        self.extra_columns = tuple(extra_columns)
+        # Optional columns with a parser each (the family's indicators): cell text -> (value, error).
+        self.extra_parsers = extra_parsers or {}
         self.today = today or dt.date.today()  # noqa: DTZ011 - a calendar date
         # Checks across rows held in memory (portable path); the staged import does them in SQL.
         self.cross_row = cross_row
@@ -280,6 +281,16 @@ class RowValidator:
             elif state == "out_of_scope":
                 error("kode_desa", _("The village %(code)s is outside your area.") % {"code": village_code})
 
+        extra: dict[str, Any] = {}
+        for column, parse in self.extra_parsers.items():
+            text = v.get(column, "")
+            if text:
+                value, problem = parse(text)
+                if problem:
+                    error(column, problem)
+                else:
+                    extra[column] = value
+
         if self.cross_row and kk_check.ok and nik_check.ok:
             self._cross_row_checks(number, nik, no_kk, village_code, relationship, error)
 
@@ -301,7 +312,7 @@ class RowValidator:
             rw=v.get("rw", ""),
             desil=desil,
             presence=presence or "here",
-            extra={c: v[c] for c in self.extra_columns if c in v},
+            extra=extra,
         )
         return record, issues
 

@@ -188,3 +188,29 @@ def test_the_staged_path_and_the_portable_path_give_identical_reports(officer, p
             batch = import_run(batch=batch, fast=fast)
             reports.append((name, batch.status, list(batch.issues.values_list("row", "column", "severity", "message"))))
     assert reports[:4] == reports[4:]
+
+
+def test_indicator_columns_take_codes_or_labels_and_refuse_unknown_values(officer, pokja, open_round, families):
+    family = families[0]
+    head, spouse = family.members.order_by("pk")
+    header = (
+        "no_kk,nik,nama,jenis_kelamin,tanggal_lahir,hubungan_keluarga,kode_desa,floor_type,has_motorcycle,receives_pkh"
+    )
+    rows = [
+        f"{family.no_kk},{head.nik},{head.name},L,12-05-1990,Kepala Keluarga,{family.village_code},Earth,ya,1",
+        f"{family.no_kk},{spouse.nik},{spouse.name},P,12-05-1990,Istri,{family.village_code},earth,ya,1",
+    ]
+    batch = run(officer, open_round, ("\n".join([header, *rows]) + "\n").encode())
+    assert batch.status == ImportStatus.IMPORTED, list(batch.issues.values_list("message", flat=True))
+    proposed = dict(SubmissionChange.objects.filter(kind=ChangeKind.FAMILY_FIELD).values_list("field", "new_value"))
+    assert proposed == {"floor_type": "earth", "has_motorcycle": True, "receives_pkh": True}
+
+    bad = [
+        r.replace(",Earth,ya,1", ",Marmer Emas,mungkin,1").replace(",earth,ya,1", ",Marmer Emas,mungkin,1")
+        for r in rows
+    ]
+    refused = run(officer, open_round, ("\n".join([header, *bad]) + "\n").encode())
+    messages = dict(ImportIssue.objects.filter(batch=refused, row=2).values_list("column", "message"))
+    assert refused.status == ImportStatus.REFUSED
+    assert "“Marmer Emas” bukan salah satu nilainya" in messages["floor_type"]
+    assert "“mungkin” bukan ya atau tidak" in messages["has_motorcycle"]
