@@ -762,8 +762,39 @@ def _write_chunk(chunk, submissions, columns, user, counts, created_per_submissi
         counts["families_corrected"] += int(corrected)
     if to_delete:
         SubmissionChange.objects.filter(pk__in=to_delete).delete()
-    SubmissionChange.objects.bulk_create(to_create, batch_size=1000)
+    insert_changes(to_create)
     counts["changes_created"] += len(to_create)
+
+
+CHANGE_COLUMNS = (
+    "submission_id", "kind", "family_id", "member_id", "field", "old_value", "new_value", "payload", "base_version",
+    "note", "resolution", "created_by_id", "created_at",
+)  # fmt: skip
+
+
+def insert_changes(changes: list[SubmissionChange]) -> None:
+    """Write proposed changes: COPY on PostgreSQL (hundreds of thousands from a national file), else batched."""
+    if not changes:
+        return
+    if connection.vendor != "postgresql":
+        SubmissionChange.objects.bulk_create(changes, batch_size=1000)
+        return
+    now = timezone.now()
+
+    def as_json(value: Any) -> str | None:
+        return None if value is None else json.dumps(value)
+
+    with connection.cursor() as cursor:
+        table = SubmissionChange._meta.db_table
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(CHANGE_COLUMNS)}) FROM STDIN") as copy:
+            for c in changes:
+                copy.write_row(
+                    (
+                        c.submission_id, c.kind, c.family_id, c.member_id, c.field, as_json(c.old_value),
+                        as_json(c.new_value), as_json(c.payload), c.base_version, c.note, c.resolution,
+                        c.created_by_id, now,
+                    )
+                )  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- the end
