@@ -69,6 +69,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "submission.verify": ADMIN | {Role.VILLAGE_HEAD},
     "submission.approve": ADMIN | {Role.KABUPATEN_STAFF},
     "submission.finalise": ADMIN | {Role.PROVINCE_STAFF},
+    # poverty_imports: bulk import into draft submissions (officers: only where they sit on the Pokja)
+    "import.run": ADMIN | {Role.KABUPATEN_STAFF, Role.KT_OFFICER},
     "round.view": ADMIN | STAFF | {Role.KT_OFFICER, Role.VILLAGE_HEAD},
     "round.manage": ADMIN | {Role.PROVINCE_STAFF},
     "poverty.dashboard": ADMIN | STAFF | {Role.KT_OFFICER, Role.VILLAGE_HEAD},

@@ -13,6 +13,7 @@ urlpatterns = [
     path("wilayah/", include("regions.urls")),
     path("organisasi/", include("organisations.urls")),
     path("data-kemiskinan/", include("poverty_data.urls")),
+    path("impor/", include("poverty_imports.urls")),
     path("csr/", include("csr.urls")),
     path("tugas/", include("jobs.urls")),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class PovertyImportsConfig(AppConfig):
     name = "poverty_imports"
     verbose_name = _("Poverty-data import and export")
+
+    def ready(self) -> None:
+        from kaltara_portal.navigation import NavItem, register
+
+        register(
+            NavItem(_("Import and export"), "poverty_imports:list", "import.run", order=35, section=_("Poverty data"))
+        )

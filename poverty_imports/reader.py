@@ -219,6 +219,8 @@ def read_rows(
     The header is read (and checked) before this returns, so a missing column is an
     ``ImportFileError`` here; later row errors come from the iterator.
     """
+    if not extra_optional:
+        extra_optional = _indicator_columns()
     stream.seek(0)
     head = stream.read(SNIFF_BYTES)
     stream.seek(0)
@@ -239,12 +241,22 @@ def read_rows(
     return info, all_rows()
 
 
+def _indicator_columns() -> tuple[str, ...]:
+    try:
+        from .indicators import indicator_parsers
+    except ImportError:  # the poverty-data models are not installed
+        return ()
+    return tuple(indicator_parsers())
+
+
 # ---- cell values -------------------------------------------------------------------------
 
 DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d")
 
 
 def cell_text(value: Any) -> str:
+    if value.__class__ is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -261,6 +273,17 @@ def parse_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = cell_text(value)
+    # Fast path for the common fixed-width forms; strptime below for the rest.
+    if len(text) == 10 and text[2] == text[5] and text[2] in "-/" and text[:2].isdigit():
+        try:
+            return dt.date(int(text[6:10]), int(text[3:5]), int(text[0:2]))
+        except ValueError:
+            return None
+    if len(text) == 10 and text[4] == text[7] == "-" and text[:4].isdigit():
+        try:
+            return dt.date(int(text[0:4]), int(text[5:7]), int(text[8:10]))
+        except ValueError:
+            return None
     for fmt in DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time

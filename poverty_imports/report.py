@@ -57,7 +57,9 @@ def validate_stream(
     report = ValidationReport()
     try:
         report.source, rows = read_rows(stream, village_given=village is not None, sheet=sheet)
-        validator = RowValidator(village_lookup=village_lookup, village=village)
+        from .indicators import indicator_parsers
+
+        validator = RowValidator(village_lookup=village_lookup, village=village, extra_parsers=indicator_parsers())
         for row in rows:
             report.rows_read += 1
             record, issues = validator.check(row)

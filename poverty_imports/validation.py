@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,14 +133,18 @@ class RowValidator:
         village_lookup: Callable[[str], str],
         village: str | None = None,
         known_kecamatan: KecamatanCodes | None = None,
-        extra_columns: Iterable[str] = (),
+        extra_parsers: dict[str, Callable[[str], tuple[Any, str | None]]] | None = None,
         today: dt.date | None = None,
+        cross_row: bool = True,
     ) -> None:
         self.village_lookup = village_lookup
         self.village = village
         self.known = known_kecamatan or KecamatanCodes()
-        self.extra_columns = tuple(extra_columns)
+        # Optional columns with a parser each (the family's indicators): cell text -> (value, error).
+        self.extra_parsers = extra_parsers or {}
         self.today = today or dt.date.today()  # noqa: DTZ011 - a calendar date
+        # Checks across rows held in memory (portable path); the staged import does them in SQL.
+        self.cross_row = cross_row
         self._nik_rows: dict[int, int] = {}  # NIK (as int) -> first row
         self._heads: dict[int, int] = {}  # No. KK (as int) -> row of its head
         self._family_village: dict[int, str] = {}  # No. KK -> village code of its first row
@@ -149,24 +153,15 @@ class RowValidator:
 
     def check(self, row: SourceRow) -> tuple[MemberRecord | None, list[Issue]]:
         issues: list[Issue] = []
-        v = row.values
+        raw = row.values
+        number = row.number
 
         def error(column: str, message: str) -> None:
-            issues.append(Issue(row.number, column, ERROR, message))
-
-        def warning(column: str, message: str) -> None:
-            issues.append(Issue(row.number, column, WARNING, message))
-
-        digest = hashlib.blake2b(
-            "\x1f".join(cell_text(v.get(k)) for k in sorted(v)).encode("utf-8"), digest_size=12
-        ).digest()
-        if digest in self._row_digests:
-            error("", _("This row repeats row %(first)d exactly.") % {"first": self._row_digests[digest]})
-            return None, issues
-        self._row_digests[digest] = row.number
+            issues.append(Issue(number, column, ERROR, message))
 
         for column in ("no_kk", "nik"):
-            if isinstance(v.get(column), (int, float)) and not isinstance(v.get(column), bool):
+            value = raw.get(column)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
                 error(
                     column,
                     _(
@@ -174,27 +169,39 @@ class RowValidator:
                     )
                     % {"column": column},
                 )
-        if any(i.severity == ERROR for i in issues):
+        if issues:
             return None, issues
 
-        no_kk, nik = cell_text(v.get("no_kk")), cell_text(v.get("nik"))
-        name = cell_text(v.get("nama"))
-        sex_word = _word(v.get("jenis_kelamin"))
-        sex = SEX_WORDS.get(sex_word, "")
-        birth_date = parse_date(v.get("tanggal_lahir"))
-        relationship = RELATIONSHIP_WORDS.get(_word(v.get("hubungan_keluarga")), "")
-        presence = PRESENCE_WORDS.get(_word(v.get("status_kehadiran")), "")
-        village_code = normalise_village_code(v.get("kode_desa")) if v.get("kode_desa") not in (None, "") else ""
+        v = {key: cell_text(value) for key, value in raw.items()}
+        if self.cross_row:
+            digest = hashlib.blake2b("\x1f".join(v[k] for k in sorted(v)).encode("utf-8"), digest_size=12).digest()
+            first = self._row_digests.get(digest)
+            if first is not None:
+                error("", _("This row repeats row %(first)d exactly.") % {"first": first})
+                return None, issues
+            self._row_digests[digest] = number
 
-        for message in check_no_kk(no_kk, known=self.known).errors:
+        no_kk, nik, name = v.get("no_kk", ""), v.get("nik", ""), v.get("nama", "")
+        sex_text, date_text = v.get("jenis_kelamin", ""), v.get("tanggal_lahir", "")
+        relationship_text, presence_text = v.get("hubungan_keluarga", ""), v.get("status_kehadiran", "")
+        sex_word = _word(sex_text)
+        sex = SEX_WORDS.get(sex_word, "")
+        raw_date = raw.get("tanggal_lahir")
+        birth_date = raw_date.date() if isinstance(raw_date, dt.datetime) else parse_date(date_text)
+        relationship = RELATIONSHIP_WORDS.get(_word(relationship_text), "")
+        presence = PRESENCE_WORDS.get(_word(presence_text), "")
+        village_code = normalise_village_code(v.get("kode_desa", ""))
+
+        kk_check = check_no_kk(no_kk, known=self.known)
+        for message in kk_check.errors:
             error("no_kk", message)
-        for message in check_no_kk(no_kk, known=self.known).warnings:
-            warning("no_kk", message)
+        for message in kk_check.warnings:
+            issues.append(Issue(number, "no_kk", WARNING, message))
         nik_check = check_nik(nik, birth_date=birth_date, sex=sex or None, known=self.known)
         for message in nik_check.errors:
             error("nik", message)
         for message in nik_check.warnings:
-            warning("nik", message)
+            issues.append(Issue(number, "nik", WARNING, message))
 
         if not name:
             error("nama", _("The name is empty."))
@@ -210,25 +217,21 @@ class RowValidator:
         if not sex_word:
             error("jenis_kelamin", _("The sex is empty; write L or P."))
         elif not sex:
-            error(
-                "jenis_kelamin",
-                _("“%(value)s” is not a sex; write L or P.") % {"value": cell_text(v.get("jenis_kelamin"))[:20]},
-            )
+            error("jenis_kelamin", _("“%(value)s” is not a sex; write L or P.") % {"value": sex_text[:20]})
 
-        raw_date = cell_text(v.get("tanggal_lahir"))
-        if not raw_date:
+        if not date_text:
             error("tanggal_lahir", _("The birth date is empty."))
         elif birth_date is None:
             error(
                 "tanggal_lahir",
-                _("“%(value)s” is not a date; write DD-MM-YYYY, DD/MM/YYYY or YYYY-MM-DD.") % {"value": raw_date[:20]},
+                _("“%(value)s” is not a date; write DD-MM-YYYY, DD/MM/YYYY or YYYY-MM-DD.") % {"value": date_text[:20]},
             )
         elif birth_date > self.today:
             error("tanggal_lahir", _("The birth date is in the future."))
         elif birth_date.year < 1900:
             error("tanggal_lahir", _("The birth date is before 1900."))
 
-        if not cell_text(v.get("hubungan_keluarga")):
+        if not relationship_text:
             error("hubungan_keluarga", _("The relationship to the head of the family is empty."))
         elif not relationship:
             error(
@@ -236,7 +239,7 @@ class RowValidator:
                 _(
                     "“%(value)s” is not a known relationship (Kepala Keluarga, Istri, Suami, Anak, Menantu, Cucu, Orang Tua, Mertua, Famili Lain, Lainnya)."
                 )
-                % {"value": cell_text(v.get("hubungan_keluarga"))[:30]},
+                % {"value": relationship_text[:30]},
             )
 
         if "status_kehadiran" in v and not presence:
@@ -245,21 +248,19 @@ class RowValidator:
                 _(
                     "“%(value)s” is not a known presence status (Ada, Meninggal, Pindah, Pindah Luar Negeri, Baru, Tidak Ditemukan)."
                 )
-                % {"value": cell_text(v.get("status_kehadiran"))[:30]},
+                % {"value": presence_text[:30]},
             )
 
         desil = None
-        if cell_text(v.get("desil")):
-            try:
-                desil = int(cell_text(v.get("desil")))
-            except ValueError:
-                desil = -1
+        desil_text = v.get("desil", "")
+        if desil_text:
+            desil = int(desil_text) if desil_text.isdigit() else -1
             if not 1 <= desil <= 10:
                 error("desil", _("The decile must be a whole number from 1 to 10."))
                 desil = None
 
         for column in ("rt", "rw"):
-            text = cell_text(v.get(column))
+            text = v.get(column, "")
             if text and (not text.isdigit() or len(text) > 3):
                 error(column, _("%(column)s must be a number of at most 3 digits.") % {"column": column.upper()})
 
@@ -280,37 +281,23 @@ class RowValidator:
             elif state == "out_of_scope":
                 error("kode_desa", _("The village %(code)s is outside your area.") % {"code": village_code})
 
-        valid_ids = not any(i.severity == ERROR and i.column in ("nik", "no_kk") for i in issues)
-        if valid_ids:
-            nik_key, kk_key = int(nik), int(no_kk)
-            first = self._nik_rows.get(nik_key)
-            if first is not None:
-                error("nik", _("This NIK already appears on row %(first)d.") % {"first": first})
-            else:
-                self._nik_rows[nik_key] = row.number
-            family_village = self._family_village.setdefault(kk_key, village_code)
-            if village_code and family_village != village_code:
-                error(
-                    "kode_desa",
-                    _("The family %(kk)s is already listed in village %(village)s.")
-                    % {"kk": "…" + no_kk[-4:], "village": family_village},
-                )
-            if relationship == "head":
-                head_row = self._heads.get(kk_key)
-                if head_row is not None:
-                    error(
-                        "hubungan_keluarga", _("The family already has a head on row %(first)d.") % {"first": head_row}
-                    )
+        extra: dict[str, Any] = {}
+        for column, parse in self.extra_parsers.items():
+            text = v.get(column, "")
+            if text:
+                value, problem = parse(text)
+                if problem:
+                    error(column, problem)
                 else:
-                    self._heads[kk_key] = row.number
-                    self.families_without_head.discard(kk_key)
-            elif kk_key not in self._heads:
-                self.families_without_head.add(kk_key)
+                    extra[column] = value
+
+        if self.cross_row and kk_check.ok and nik_check.ok:
+            self._cross_row_checks(number, nik, no_kk, village_code, relationship, error)
 
         if any(i.severity == ERROR for i in issues):
             return None, issues
         record = MemberRecord(
-            row=row.number,
+            row=number,
             no_kk=no_kk,
             nik=nik,
             name=name,
@@ -318,16 +305,40 @@ class RowValidator:
             birth_date=birth_date,
             relationship=relationship,
             village_code=village_code,
-            birth_place=cell_text(v.get("tempat_lahir"))[:80],
-            address=cell_text(v.get("alamat"))[:200],
-            dusun=cell_text(v.get("dusun"))[:60],
-            rt=cell_text(v.get("rt")),
-            rw=cell_text(v.get("rw")),
+            birth_place=v.get("tempat_lahir", "")[:80],
+            address=v.get("alamat", "")[:200],
+            dusun=v.get("dusun", "")[:60],
+            rt=v.get("rt", ""),
+            rw=v.get("rw", ""),
             desil=desil,
             presence=presence or "here",
-            extra={c: cell_text(v.get(c)) for c in self.extra_columns if c in v},
+            extra=extra,
         )
         return record, issues
+
+    def _cross_row_checks(self, number: int, nik: str, no_kk: str, village_code: str, relationship: str, error) -> None:
+        nik_key, kk_key = int(nik), int(no_kk)
+        first = self._nik_rows.get(nik_key)
+        if first is not None:
+            error("nik", _("This NIK already appears on row %(first)d.") % {"first": first})
+        else:
+            self._nik_rows[nik_key] = number
+        family_village = self._family_village.setdefault(kk_key, village_code)
+        if village_code and family_village != village_code:
+            error(
+                "kode_desa",
+                _("The family %(kk)s is already listed in village %(village)s.")
+                % {"kk": "…" + no_kk[-4:], "village": family_village},
+            )
+        if relationship == "head":
+            head_row = self._heads.get(kk_key)
+            if head_row is not None:
+                error("hubungan_keluarga", _("The family already has a head on row %(first)d.") % {"first": head_row})
+            else:
+                self._heads[kk_key] = number
+                self.families_without_head.discard(kk_key)
+        elif kk_key not in self._heads:
+            self.families_without_head.add(kk_key)
 
     def family_issues(self) -> list[Issue]:
         """Warnings known only at the end: families without a head."""

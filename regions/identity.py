@@ -13,6 +13,7 @@ blocking: people move, so a kecamatan outside Kaltara is a warning).
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -104,8 +105,8 @@ def nik_birth_date(nik: str, *, century_hint: dt.date | None = None) -> tuple[dt
     sex = "L"
     if day > 40:
         day, sex = day - 40, "P"
-    today = century_hint or dt.date.today()  # noqa: DTZ011 - a calendar year, time zone irrelevant
-    year = 2000 + year2 if 2000 + year2 <= today.year else 1900 + year2
+    this_year = century_hint.year if century_hint else time.localtime().tm_year
+    year = 2000 + year2 if 2000 + year2 <= this_year else 1900 + year2
     try:
         return dt.date(year, month, day), sex
     except ValueError:
@@ -157,7 +158,7 @@ def check_nik(
 def check_no_kk(value: str | None, *, known: KecamatanCodes | None = None) -> IdentityCheck:
     """Check a family card number's structure and region."""
     result = IdentityCheck()
-    label = _("No. KK")
+    label = "No. KK"  # a proper name, the same in every language
     number = _structure(value, label, result)
     if number is None:
         return result

@@ -1,0 +1,39 @@
+"""Reads for the import and export pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from accounts import policy
+from poverty_data.models import Submission
+from regions.models import Level, Region
+
+from .models import ImportBatch
+
+
+def imports_visible_to(user: Any) -> QuerySet[ImportBatch]:
+    """The imports the user uploaded (administrators: all), newest first."""
+    return policy.scoped(ImportBatch.objects.all(), user, "import.run").select_related("round", "village", "created_by")
+
+
+def import_submissions(batch: ImportBatch, *, limit: int = 50) -> list[Submission]:
+    """The draft submissions an import wrote into (the villages of its issues-free rows)."""
+    return list(batch.touched.select_related("village").order_by("village_code")[:limit])
+
+
+def export_regions_for(user: Any) -> list[Region]:
+    """The regions whose data the user may export: their scopes and the levels beneath down to kecamatan."""
+    codes = sorted({g.region_code for g in policy.grants(user) if g.region_code} | (
+        {"65"} if policy.has_role(user, "administrator") else set()
+    ))  # fmt: skip
+    regions: list[Region] = []
+    for code in codes:
+        root = Region.objects.filter(code=code).first()
+        if root is None or not policy.can(user, "family.export", code):
+            continue
+        regions.append(root)
+        if root.level < Level.KECAMATAN:
+            regions += list(Region.objects.below(code).filter(level__lte=Level.KECAMATAN).order_by("code"))
+    return regions
