@@ -26,3 +26,14 @@ def test_the_proposer_record_is_the_classification_and_the_programmes_done(admin
     record = inputs.proposer_record([region_tree.village.code, region_tree.other_village.code])
     assert record == {region_tree.village.code: ("percontohan", 2)}
     assert Organisation.objects.count() == 1
+
+
+def test_village_need_counts_active_poor_families_of_desil_1_to_4(region_tree):
+    from poverty_data.models import Family, FamilyStatus
+    from tests.poverty_data.conftest import make_families
+
+    families = make_families(region_tree.village, 4, desil=3) + make_families(region_tree.village, 2, start=50, desil=7)
+    Family.objects.filter(pk=families[0].pk).update(status=FamilyStatus.INACTIVE)
+    assert inputs.village_need([region_tree.village.code, region_tree.other_village.code]) == {
+        region_tree.village.code: (3, 5)
+    }
