@@ -85,7 +85,7 @@ def my_proposals(user) -> Card | None:
 
 
 register_nav(
-    NavItem(label=_("Proposals"), url_name="csr:proposal_list", action="proposal.view", order=60, section=_("CSR"))
+    NavItem(label=_("CSR proposals"), url_name="csr:proposal_list", action="proposal.view", order=60, section=_("CSR"))
 )
 register_nav(
     NavItem(
