@@ -74,3 +74,22 @@ def test_anonymous_visitors_reach_nothing_but_the_public_pages(client, demo_data
     # A password-reset link with a wrong token opens a page that says the link is invalid.
     opened = {p for p in opened if not p.startswith("/akun/sandi/atur/")}
     assert opened <= public, sorted(opened - public)
+
+
+@pytest.mark.parametrize("username", DEMO_USERS)
+def test_no_post_with_missing_or_bad_fields_answers_with_a_server_error(
+    client, demo_data, username, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    if username:
+        client.force_login(User.objects.get(username=username))
+    client.raise_request_exception = False
+    failures = []
+    for path in portal_paths():
+        if path.startswith(("/akun/keluar", "/bahasa")):
+            continue
+        for data in ({}, {"x": "1", "reason": "a" * 5000, "amount": "-5", "page": "abc", "budget": "1e99"}):
+            response = client.post(path, data)
+            if response.status_code >= 500:
+                failures.append((path, response.status_code))
+    assert failures == []
