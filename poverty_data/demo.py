@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.demo import DEMO_VILLAGE
 from regions.models import Region
 
-from . import services
+from . import services, stats
 from .models import (
     ChronicIllness,
     CookingFuel,
@@ -164,6 +164,8 @@ def seed(ctx) -> None:
             rows.append(_family(rng, village, serial))
         services.families_load(rows=rows)
     _seed_duplicates(rng, villages)
+    # _seed_duplicates writes members directly, so the summaries are rebuilt once here.
+    stats.village_stats_refresh(region="65")
     admin = ctx.objects.get("admin")
     by_code = {v.code: v for v in villages}
     demo_village = by_code.get(DEMO_VILLAGE)
