@@ -108,14 +108,10 @@ def round_get_for_user(*, user: Any, pk: Any) -> Round:
 
 
 def villages_visible(*, user: Any, round: Round | None) -> QuerySet[Region]:  # noqa: A002
-    """The villages the user may see, with active family counts and this round's submission state."""
+    """The villages the user may see, with active family counts (from the summaries) and this round's
+    submission state."""
     qs = Region.objects.villages().filter(policy.scope_q(user, "family.view", region_field="code"))
-    active = Family.objects.filter(village=OuterRef("pk"), status=FamilyStatus.ACTIVE)
-    qs = qs.annotate(
-        family_count=Subquery(
-            active.order_by().values("village").annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()
-        )
-    )
+    qs = qs.annotate(family_count=F("poverty_stats__families"))
     if round is not None:
         qs = qs.annotate(
             submission_state=Subquery(
