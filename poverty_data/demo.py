@@ -207,7 +207,8 @@ def _seed_pokja(ctx, villages: list[Region], demo_village: Region | None) -> Non
 
 
 def _propose(rng: random.Random, admin, submission, village: Region, count: int) -> None:
-    families = list(Family.objects.filter(village=village).order_by("pk")[: count * 3])
+    # Active families only: at larger scales the sample would otherwise pick one the closed round deactivated.
+    families = list(Family.objects.active().filter(village=village).order_by("pk")[: count * 3])
     for family in rng.sample(families, min(count, len(families))):
         kind = rng.random()
         if kind < 0.5:
