@@ -753,6 +753,9 @@ def _write_members_updated(members: list[Member], *, fields: list[str], user: An
 # ---------------------------------------------------------------------------- initial load
 
 
+ANALYZE_AFTER_MEMBERS = 5000
+
+
 @transaction.atomic
 def families_load(*, rows: list[tuple[Family, list[Member]]], user: Any = None, batch_size: int = 2000) -> int:
     """Load families from the national data (DTSEN) as their first version: demo data and fixtures.
@@ -777,6 +780,11 @@ def families_load(*, rows: list[tuple[Family, list[Member]]], user: Any = None, 
     family_ids = [f.pk for f in families]
     _history_first_versions(Family, "id", family_ids, user_id=user_id, batch_size=batch_size)
     _history_first_versions(Member, "family_id", family_ids, user_id=user_id, batch_size=batch_size)
+    if connection.vendor == "postgresql" and len(members) >= ANALYZE_AFTER_MEMBERS:
+        # Fresh bulk-loaded rows have no planner statistics yet: without them PostgreSQL takes
+        # the village for one family and the summaries' NIK check below turns quadratic.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Family._meta.db_table}, {Member._meta.db_table}")  # noqa: S608 - model names
     codes = {f.village_code for f in families}
     stats.village_stats_refresh(codes=codes | stats.villages_sharing_niks(codes))
     return len(families)

@@ -104,3 +104,16 @@ def test_the_command_refuses_an_unknown_region(db):
 
     with pytest.raises(CommandError):
         call_command("refresh_poverty_stats", "--region", "99.99", stdout=io.StringIO())
+
+
+def test_a_large_load_on_postgresql_gives_the_planner_statistics_first(region_tree, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite plans without table statistics")
+    monkeypatch.setattr(services, "ANALYZE_AFTER_MEMBERS", 4)
+    with CaptureQueriesContext(connection) as ctx:
+        make_families(region_tree.village, 2)
+    assert any(q["sql"].startswith("ANALYZE") for q in ctx.captured_queries)
+    assert VillageStats.objects.get(village_code=region_tree.village.code).families == 2
