@@ -18,10 +18,9 @@ services refresh them with the touched ones.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from regions.models import within_q
@@ -57,7 +56,7 @@ def _scopes(codes: Iterable[str] | None, region: str | None) -> Iterable[Callabl
         yield lambda field, chunk=chunk: Q(**{f"{field}__in": chunk})
 
 
-def _present_members() -> Any:
+def _present_members() -> QuerySet[Member]:
     return Member.objects.filter(presence__in=PRESENT, family__status=FamilyStatus.ACTIVE)
 
 
