@@ -121,6 +121,9 @@ def test_it_shows_the_change_in_poor_families_since_the_start_next_to_villages_n
     html = response.content.decode()
     assert "20 → 15 (-5)" in html and "1 desa" in html
     assert "Keluarga miskin (desil 1-4) sejak program dimulai" in html
+    csv = b"".join(client.get(reverse("csr:impact") + "?export=csv").streaming_content).decode()
+    assert "Perubahan jumlah keluarga miskin" in csv.splitlines()[0]
+    assert csv.splitlines()[1].endswith(",20,15,-5,2.0")
 
 
 def test_without_a_round_before_the_programme_started_it_says_so_instead_of_inventing_numbers(
