@@ -4,6 +4,11 @@ Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/kaltara_bench .venv/bin/p
 Creates a throwaway test database, runs seed_demo at the given scale (timed), then times
 each selector as province staff (the widest scope) and as kabupaten staff, best of 5 runs,
 with the number of SQL queries each issues.
+
+With ``--existing`` it uses the database of DATABASE_URL as it is (already seeded, e.g. at
+``seed_demo --scale 50``: seeding a million families takes longer than one bench run should),
+and also times the summary maintenance: rebuilding every village's statistics (the repair
+command) and refreshing one village with the villages sharing its NIKs (what a finalisation adds).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ def best_of(fn, runs: int = 5) -> tuple[float, int]:
     timings = []
     queries = 0
     for _ in range(runs):
+        connection.queries_log.clear()  # a full log (9,000 after seeding) would hide the count
         with CaptureQueriesContext(connection) as ctx:
             started = time.perf_counter()
             fn()
@@ -39,6 +45,7 @@ def best_of(fn, runs: int = 5) -> tuple[float, int]:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument("--existing", action="store_true", help="use the seeded DATABASE_URL database as it is")
     parser.add_argument(
         "--regions",
         help="a region CSV imported after seeding (e.g. ../shared/data/kaltara_wilayah.csv): all 482 villages",
@@ -56,10 +63,11 @@ def main() -> int:
     from poverty_data.models import Family, Member, Round, Submission
     from regions.models import Region
 
-    old = setup_databases(verbosity=0, interactive=False)
+    old = None if args.existing else setup_databases(verbosity=0, interactive=False)
     try:
         started = time.perf_counter()
-        call_command("seed_demo", "--scale", str(args.scale), stdout=io.StringIO())
+        if not args.existing:
+            call_command("seed_demo", "--scale", str(args.scale), stdout=io.StringIO())
         seed_seconds = time.perf_counter() - started
         if args.regions:
             call_command("import_regions", args.regions, stdout=io.StringIO())
@@ -70,8 +78,17 @@ def main() -> int:
         print(
             f"database: {connection.vendor}; scale {args.scale}: {Family.objects.count():,} families, "
             f"{Member.objects.count():,} members, {Submission.objects.count()} submissions, "
-            f"{Region.objects.villages().count()} villages; seed_demo {seed_seconds:.1f} s"
+            f"{Region.objects.villages().count()} villages; "
+            + ("existing database" if args.existing else f"seed_demo {seed_seconds:.1f} s")
         )
+        try:
+            from poverty_data import stats
+        except ImportError:  # a checkout from before the summaries: selectors only
+            stats = None
+        if stats is not None and args.existing:
+            started = time.perf_counter()
+            rows = stats.village_stats_refresh()
+            print(f"full rebuild of the village statistics: {time.perf_counter() - started:.1f} s, {rows} villages")
         cases = [
             ("round overview, province, by kabupaten", lambda: selectors.round_overview(round=current, user=province, parent=None)),
             ("round overview, province, kecamatan villages", lambda: selectors.round_overview(round=current, user=province, parent=kecamatan)),
@@ -80,12 +97,20 @@ def main() -> int:
             ("dashboard, province", lambda: selectors.dashboard(user=province, region=None)),
             ("dashboard, kabupaten staff", lambda: selectors.dashboard(user=kabupaten, region=bulungan)),
             ("review queue, province (count)", lambda: selectors.review_queue(user=province).count()),
+            ("village list, province (all rows)", lambda: list(selectors.villages_visible(user=province, round=current))),
         ]  # fmt: skip
+        if stats is not None:
+            village = Submission.objects.filter(round=current).order_by("village_code").first().village_code
+            cases += [
+                ("refresh one village + NIK-sharing villages (finalisation)", lambda: stats.village_stats_refresh(
+                    codes={village, *stats.villages_sharing_niks([village])})),
+            ]  # fmt: skip
         for label, fn in cases:
             ms, queries = best_of(fn)
             print(f"{label}: {ms:.1f} ms, {queries} queries")
     finally:
-        teardown_databases(old, verbosity=0)
+        if old is not None:
+            teardown_databases(old, verbosity=0)
     return 0
 
 

@@ -81,7 +81,9 @@ def seed(ctx) -> None:
         for year in (2025, 2026):
             ForumMembership.objects.get_or_create(company=company, year=year, forum="tjslbu")
     regions = {r.code: r for r in Region.objects.all()}
-    today = dt.date(2026, 1, 1)
+    # Programmes of the last quarter: they start after the demo's closed poverty-data round (July to
+    # September 2026), so the impact page has poor families before the start to compare with.
+    today = dt.date(2026, 10, 1)
     programmes = []
     for index, title, sector, targets, budget in PROGRAMMES:
         owner = rep if index == 0 else admin

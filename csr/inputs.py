@@ -3,6 +3,9 @@
 * ``village_need(codes)`` -> ``{village code: (poor families, families)}``: poor families are
   the active families in desil 1-4 of the village (``poverty_data``), ``families`` all its
   active families;
+* ``village_poor_by_round(codes)`` -> ``{village code: [RoundFigure, ...]}`` oldest round first:
+  the village's poor families (desil 1-4) as recorded for each round (``poverty_data``'s
+  ``VillageRoundStats``, written when the village's submission is finalised or the round closed);
 * ``proposer_record(codes)`` -> ``{village code: (classification or None, programmes done)}``:
   the classification (tumbuh, berkembang, maju, percontohan) of the village's Karang Taruna and
   how many of its programmes it reported as done in the registry (``organisations``).
@@ -14,7 +17,9 @@ tests replace them with fakes, tests/csr/test_inputs.py tests them on real rows.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.db.models import Count, Q
 
@@ -35,6 +40,32 @@ def village_need(codes: Iterable[str]) -> dict[str, tuple[int, int]]:
         .annotate(poor=Count("pk", filter=Q(desil__lte=POOR_DESIL_MAX)), families=Count("pk"))
     )
     return {r["village_code"]: (r["poor"], r["families"]) for r in rows}
+
+
+class RoundFigure(NamedTuple):
+    round_id: int
+    round_name: str
+    period_end: dt.date
+    poor: int
+
+
+def village_poor_by_round(codes: Iterable[str]) -> dict[str, list[RoundFigure]]:
+    """Poor families (desil 1-4) of each village as recorded per round, oldest round first: one query
+    on the round snapshots of the poverty data."""
+    from poverty_data.models import VillageRoundStats
+
+    codes = sorted(set(codes))
+    if not codes:
+        return {}
+    found: dict[str, list[RoundFigure]] = {}
+    rows = (
+        VillageRoundStats.objects.filter(village_code__in=codes)
+        .order_by("village_code", "round__period_end", "round_id")
+        .values_list("village_code", "round_id", "round__name", "round__period_end", "poor4")
+    )
+    for code, round_id, name, period_end, poor in rows:
+        found.setdefault(code, []).append(RoundFigure(round_id, name, period_end, poor))
+    return found
 
 
 def proposer_record(codes: Iterable[str]) -> dict[str, tuple[str | None, int]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -359,12 +360,14 @@ def planner_inputs(*, user):
 
 def impact(*, user) -> dict:
     """Villages reached (accepted matches) with income before/after from realisation reports, next to
-    comparable villages not reached (the other villages of the same kecamatan), in four queries.
+    comparable villages not reached (the other villages of the same kecamatan), in five queries.
 
-    Poor families come from ``csr.inputs.village_need`` (current figures); without poverty data
-    the comparison says so rather than showing zeros.
+    Poor families now come from ``csr.inputs.village_need`` (current figures); their change since
+    the programme started from ``csr.inputs.village_poor_by_round`` (``poverty_trend``). Without
+    poverty data, or without a round recorded before the start, the page says so rather than
+    showing zeros.
     """
-    from django.db.models import Avg, Max
+    from django.db.models import Avg, Max, Min
 
     accepted = policy.scoped(Match.objects.all(), user, "match.view").filter(state=MatchState.ACCEPTED)
     reached_rows = list(
@@ -375,6 +378,7 @@ def impact(*, user) -> dict:
             before=Avg("realisations__income_before"),
             after=Avg("realisations__income_after"),
             reached=Max("realisations__beneficiaries_reached"),
+            starts=Min("programme__starts_on"),
         )
         .order_by("proposal__village__code")
     )
@@ -387,6 +391,10 @@ def impact(*, user) -> dict:
         .values_list("code", flat=True)
     )
     need = inputs.village_need([*reached_codes, *others])
+    by_round = inputs.village_poor_by_round([*reached_codes, *others])
+    others_of: dict[str, list[str]] = {}
+    for code in others:
+        others_of.setdefault(code[:8], []).append(code)
     villages = []
     for r in reached_rows:
         code = r["proposal__village__code"]
@@ -405,6 +413,11 @@ def impact(*, user) -> dict:
                 "change": change,
                 "poor": poor,
                 "share": round(poor * 100 / families) if families else None,
+                "trend": poverty_trend(
+                    figures=by_round.get(code, []),
+                    starts=r["starts"],
+                    comparable=[by_round.get(c, []) for c in others_of.get(code[:8], [])],
+                ),
             }
         )
     groups: dict[str, dict] = {}
@@ -430,6 +443,45 @@ def impact(*, user) -> dict:
         for k, g in sorted(groups.items())
     ]
     return {"villages": villages, "comparison": comparison, "has_poverty_data": bool(need)}
+
+
+def poverty_trend(
+    *, figures: list[inputs.RoundFigure], starts: dt.date | None, comparable: list[list[inputs.RoundFigure]]
+) -> dict | None:
+    """Poor families (desil 1-4) of a reached village at the last round ending before ``starts`` and at
+    its latest round, and the same two rounds averaged over the ``comparable`` villages having both.
+
+    None when no round was recorded for the village before the programme started: there is
+    nothing to compare with, and the page says so.
+    """
+    before = next((f for f in reversed(figures) if starts is not None and f.period_end < starts), None)
+    if before is None:
+        return None
+    latest = figures[-1]
+    pairs = []
+    for other in comparable:
+        poor = {f.round_id: f.poor for f in other}
+        if before.round_id in poor and latest.round_id in poor:
+            pairs.append((poor[before.round_id], poor[latest.round_id]))
+    others = None
+    if pairs:
+        avg_before = sum(b for b, _l in pairs) / len(pairs)
+        avg_latest = sum(lt for _b, lt in pairs) / len(pairs)
+        others = {
+            "villages": len(pairs),
+            "before": round(avg_before, 1),
+            "latest": round(avg_latest, 1),
+            "change": round(avg_latest - avg_before, 1),
+        }
+    return {
+        "before_round": before.round_name,
+        "latest_round": latest.round_name,
+        "rounds_since": latest.round_id != before.round_id,
+        "before": before.poor,
+        "latest": latest.poor,
+        "change": latest.poor - before.poor,
+        "others": others,
+    }
 
 
 # Companies -------------------------------------------------------------------------------------

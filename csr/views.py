@@ -724,6 +724,10 @@ def impact(request: HttpRequest) -> HttpResponse:
                 _("Change %"),
                 _("Poor families"),
                 _("Share poor %"),
+                _("Poor families before the programme"),
+                _("Poor families at the latest round"),
+                _("Change in poor families"),
+                _("Comparable villages: change in poor families (average)"),
             ],
             rows=(
                 [
@@ -736,6 +740,11 @@ def impact(request: HttpRequest) -> HttpResponse:
                     v["change"],
                     v["poor"],
                     v["share"],
+                    *(
+                        [t["before"], t["latest"], t["change"], t["others"]["change"] if t["others"] else None]
+                        if (t := v["trend"])
+                        else [None] * 4
+                    ),
                 ]
                 for v in data["villages"]
             ),

@@ -11,6 +11,8 @@ from .models import (
     Submission,
     SubmissionChange,
     SubmissionEvent,
+    VillageRoundStats,
+    VillageStats,
 )
 
 
@@ -137,3 +139,19 @@ class ReminderAdmin(ReadOnlyAdmin):
     list_filter = ["step", "round"]
     search_fields = ["village__code", "village__name"]
     list_select_related = ["round", "village"]
+
+
+@admin.register(VillageStats)
+class VillageStatsAdmin(ReadOnlyAdmin):
+    # Kept by the services; repaired with manage.py refresh_poverty_stats, never edited by hand.
+    list_display = ["village_code", "families", "poor4", "poor5", "nik_invalid", "nik_duplicate", "updated_at"]
+    list_filter = ["updated_at"]
+    search_fields = ["village_code"]
+
+
+@admin.register(VillageRoundStats)
+class VillageRoundStatsAdmin(ReadOnlyAdmin):
+    list_display = ["round", "village_code", "families", "poor4", "poor5", "recorded_at"]
+    list_filter = ["round"]
+    search_fields = ["village_code"]
+    list_select_related = ["round"]

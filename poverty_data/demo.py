@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.demo import DEMO_VILLAGE
 from regions.models import Region
 
-from . import services
+from . import services, stats
 from .models import (
     ChronicIllness,
     CookingFuel,
@@ -164,6 +164,8 @@ def seed(ctx) -> None:
             rows.append(_family(rng, village, serial))
         services.families_load(rows=rows)
     _seed_duplicates(rng, villages)
+    # _seed_duplicates writes members directly, so the summaries are rebuilt once here.
+    stats.village_stats_refresh(region="65")
     admin = ctx.objects.get("admin")
     by_code = {v.code: v for v in villages}
     demo_village = by_code.get(DEMO_VILLAGE)
@@ -205,7 +207,8 @@ def _seed_pokja(ctx, villages: list[Region], demo_village: Region | None) -> Non
 
 
 def _propose(rng: random.Random, admin, submission, village: Region, count: int) -> None:
-    families = list(Family.objects.filter(village=village).order_by("pk")[: count * 3])
+    # Active families only: at larger scales the sample would otherwise pick one the closed round deactivated.
+    families = list(Family.objects.active().filter(village=village).order_by("pk")[: count * 3])
     for family in rng.sample(families, min(count, len(families))):
         kind = rng.random()
         if kind < 0.5:

@@ -22,6 +22,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce, Substr
@@ -31,7 +32,7 @@ from django.utils import timezone
 from accounts import policy
 from accounts.models import Role, RoleAssignment
 from regions.identity import mask_number
-from regions.models import Level, Region, within_q
+from regions.models import Level, Region
 
 from .models import (
     ASSISTANCE_FIELDS,
@@ -47,6 +48,7 @@ from .models import (
     Submission,
     SubmissionChange,
     SubmissionState,
+    VillageStats,
 )
 
 S = SubmissionState
@@ -106,14 +108,10 @@ def round_get_for_user(*, user: Any, pk: Any) -> Round:
 
 
 def villages_visible(*, user: Any, round: Round | None) -> QuerySet[Region]:  # noqa: A002
-    """The villages the user may see, with active family counts and this round's submission state."""
+    """The villages the user may see, with active family counts (from the summaries) and this round's
+    submission state."""
     qs = Region.objects.villages().filter(policy.scope_q(user, "family.view", region_field="code"))
-    active = Family.objects.filter(village=OuterRef("pk"), status=FamilyStatus.ACTIVE)
-    qs = qs.annotate(
-        family_count=Subquery(
-            active.order_by().values("village").annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()
-        )
-    )
+    qs = qs.annotate(family_count=F("poverty_stats__families"))
     if round is not None:
         qs = qs.annotate(
             submission_state=Subquery(
@@ -401,33 +399,22 @@ def late_villages(*, round: Round, today: dt.date | None = None, user: Any = Non
 
 # ---------------------------------------------------------------------------- dashboard
 
-MAX_LISTED_DUPLICATES = 5000
-
 
 def dashboard(*, user: Any, region: Region | None) -> dict[str, Any]:
-    """The poverty statistics of the user's scope (or ``region`` within it), all aggregated in SQL."""
-    families = Family.objects.active().filter(policy.scope_q(user, "poverty.dashboard", region_field="village_code"))
+    """The poverty statistics of the user's scope (or ``region`` within it), read from the per-village
+    summaries (``VillageStats``, kept by the services) so the cost follows villages, not families."""
+    stats = VillageStats.objects.filter(policy.scope_q(user, "poverty.dashboard", region_field="village_code"))
     if region is not None:
-        families = families.in_region(region.code)
-    by_desil = dict(
-        families.filter(desil__isnull=False)
-        .order_by()
-        .values_list("desil")
-        .annotate(n=Count("pk"))
-        .values_list("desil", "n")
-    )
+        stats = stats.in_region(region.code)
     level_len = 5 if region is None or region.level < Level.KABUPATEN_KOTA else 8
     if region is not None and region.level >= Level.KABUPATEN_KOTA:
         level_len = 8 if region.level == Level.KABUPATEN_KOTA else 13
     poor = list(
-        families.annotate(group=Substr("village_code", 1, level_len))
+        stats.filter(families__gt=0)
+        .annotate(group=Substr("village_code", 1, level_len))
         .order_by()
         .values("group")
-        .annotate(
-            total=Count("pk"),
-            poor4=Count("pk", filter=Q(desil__gte=1, desil__lte=4)),
-            poor5=Count("pk", filter=Q(desil__gte=1, desil__lte=5)),
-        )
+        .annotate(total=Sum("families"), poor4=Sum("poor4"), poor5=Sum("poor5"))
         .order_by("group")
     )
     names = {
@@ -438,11 +425,15 @@ def dashboard(*, user: Any, region: Region | None) -> dict[str, Any]:
     }
     for row in poor:
         row["region_pk"], row["name"] = names.get(row["group"], (None, row["group"]))
-    coverage = families.poor(4).aggregate(
-        total=Count("pk"),
-        **{field.removeprefix("receives_"): Count("pk", filter=Q(**{field: True})) for field in ASSISTANCE_FIELDS},
-        none=Count("pk", filter=Q(**{f: False for f in ASSISTANCE_FIELDS}) & Q(other_assistance="")),
-    )
+    fields = {
+        **{f"desil_{d}": f"desil_{d}" for d in range(1, 11)},
+        "total": "poor4",
+        **{f.removeprefix("receives_"): f"poor_{f.removeprefix('receives_')}" for f in ASSISTANCE_FIELDS},
+        "none": "poor_no_assistance",
+    }
+    sums = stats.aggregate(**{key: Coalesce(Sum(column), 0) for key, column in fields.items()})
+    by_desil = {d: sums.pop(f"desil_{d}") for d in range(1, 11)}
+    coverage = sums
     changed = list(
         SubmissionChange.objects.filter(submission__state=S.FINALISED)
         .filter(policy.scope_q(user, "poverty.dashboard", region_field="submission__village_code"))
@@ -456,41 +447,18 @@ def dashboard(*, user: Any, region: Region | None) -> dict[str, Any]:
         .annotate(families=Count("family", distinct=True), new=Count("pk", filter=Q(kind=ChangeKind.NEW_FAMILY)))
         .order_by("submission__round__period_start")
     )
-    # Data quality: only the problem rows are grouped per village: invalid NIKs, and NIKs present
-    # more than once among active families. Fetching the duplicated NIKs first halves the time on
-    # PostgreSQL; past a few thousand the list would outgrow the bound parameters, so the
-    # database then gets it as a subquery.
-    duplicated_qs = (
-        Member.objects.filter(presence__in=PRESENT, family__status=FamilyStatus.ACTIVE)
-        .order_by()
-        .values("nik")
-        .annotate(n=Count("pk"))
-        .filter(n__gt=1)
-        .values_list("nik", flat=True)
-    )
-    duplicated: Any = list(duplicated_qs[: MAX_LISTED_DUPLICATES + 1])
-    if len(duplicated) > MAX_LISTED_DUPLICATES:
-        duplicated = duplicated_qs
-    scope = policy.scope_q(user, "poverty.dashboard", region_field="family__village_code")
-    problems = Member.objects.filter(scope, presence__in=PRESENT, family__status=FamilyStatus.ACTIVE).filter(
-        Q(nik_valid=False) | Q(nik__in=duplicated)
-    )
-    if region is not None:
-        problems = problems.filter(within_q(region.code, "family__village_code"))
+    # Data quality per village: present members of active families with a malformed NIK, or a
+    # NIK another present member holds anywhere (counted by the summaries).
     quality = list(
-        problems.order_by()
-        .values("family__village_code")
-        .annotate(
-            invalid=Count("pk", filter=Q(nik_valid=False)),
-            duplicate=Count("pk", filter=Q(nik__in=duplicated)),
-        )
-        .order_by("-invalid", "-duplicate", "family__village_code")[:30]
+        stats.filter(Q(nik_invalid__gt=0) | Q(nik_duplicate__gt=0))
+        .order_by("-nik_invalid", "-nik_duplicate", "village_code")
+        .values(
+            family__village_code=F("village_code"),
+            family__village__name=F("village__name"),
+            invalid=F("nik_invalid"),
+            duplicate=F("nik_duplicate"),
+        )[:30]
     )
-    village_names = dict(
-        Region.objects.filter(code__in=[r["family__village_code"] for r in quality]).values_list("code", "name")
-    )
-    for row in quality:
-        row["family__village__name"] = village_names.get(row["family__village_code"], "")
     return {
         "by_desil": [{"desil": d, "families": by_desil.get(d, 0)} for d in range(1, 11)],
         "poor": poor,

@@ -35,6 +35,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from accounts import policy
 from regions.models import Level, Region
 
+from . import stats
 from .checks import nik_is_well_formed, submission_issues
 from .models import (
     FAMILY_FIELDS,
@@ -166,9 +167,11 @@ def round_open(
 
 @transaction.atomic
 def round_close(*, user: Any, round: Round) -> Round:  # noqa: A002 - the domain word
+    """Close the round; villages without a finalised submission get their current figures as the round's."""
     policy.require(user, "round.manage", "65")
     round.is_open = False
     round.save(update_fields=["is_open"])
+    stats.village_round_stats_record(round=round)
     return round
 
 
@@ -611,7 +614,13 @@ def submission_finalise(*, user: Any, submission: Submission) -> Submission:
         raise ValidationError(
             [_("The master data changed since this was proposed; return the submission to update it.")] + plan.conflicts
         )
+    # Villages sharing a NIK with this one before the write (a NIK corrected away, a member who
+    # died) and after it (a NIK corrected into) see their duplicate counts change too.
+    sharing = stats.villages_sharing_niks([locked.village_code])
     _write(plan, user=user, submission=locked)
+    sharing |= stats.villages_sharing_niks([locked.village_code])
+    stats.village_stats_refresh(codes={locked.village_code, *sharing})
+    stats.village_round_stats_record(round=locked.round, codes=[locked.village_code])
     locked = _move(
         submission=locked,
         user=user,
@@ -744,6 +753,9 @@ def _write_members_updated(members: list[Member], *, fields: list[str], user: An
 # ---------------------------------------------------------------------------- initial load
 
 
+ANALYZE_AFTER_MEMBERS = 5000
+
+
 @transaction.atomic
 def families_load(*, rows: list[tuple[Family, list[Member]]], user: Any = None, batch_size: int = 2000) -> int:
     """Load families from the national data (DTSEN) as their first version: demo data and fixtures.
@@ -768,6 +780,13 @@ def families_load(*, rows: list[tuple[Family, list[Member]]], user: Any = None, 
     family_ids = [f.pk for f in families]
     _history_first_versions(Family, "id", family_ids, user_id=user_id, batch_size=batch_size)
     _history_first_versions(Member, "family_id", family_ids, user_id=user_id, batch_size=batch_size)
+    if connection.vendor == "postgresql" and len(members) >= ANALYZE_AFTER_MEMBERS:
+        # Fresh bulk-loaded rows have no planner statistics yet: without them PostgreSQL takes
+        # the village for one family and the summaries' NIK check below turns quadratic.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Family._meta.db_table}, {Member._meta.db_table}")  # noqa: S608 - model names
+    codes = {f.village_code for f in families}
+    stats.village_stats_refresh(codes=codes | stats.villages_sharing_niks(codes))
     return len(families)
 
 

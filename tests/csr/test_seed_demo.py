@@ -22,3 +22,12 @@ def test_running_it_twice_adds_nothing(demo_data, settings):
     settings.DEBUG = True
     call_command("seed_demo", stdout=io.StringIO())
     assert (Programme.objects.count(), Proposal.objects.count(), Match.objects.count()) == before
+
+
+def test_the_demo_impact_page_compares_poor_families_since_the_programmes_started(demo_data):
+    from accounts.models import User
+    from csr.selectors import impact
+
+    villages = impact(user=User.objects.get(username="provinsi"))["villages"]
+    trends = [v["trend"] for v in villages if v["trend"]]
+    assert trends and all(t["before_round"] == "Pemutakhiran Triwulan III 2026" for t in trends)

@@ -26,3 +26,15 @@ def test_the_demo_has_families_rounds_and_something_for_each_demo_user(demo_data
     assert draft.village.pokja.memberships.filter(user__username="pengurus").exists()
     assert review_queue(user=User.objects.get(username="kabupaten")).filter(state=SubmissionState.VERIFIED).exists()
     assert review_queue(user=User.objects.get(username="provinsi")).filter(state=SubmissionState.APPROVED).exists()
+
+
+def test_the_demo_records_every_villages_figures_for_the_closed_round_and_the_finalised_ones_now(demo_data):
+    from poverty_data.models import VillageRoundStats, VillageStats
+
+    closed, current = Round.objects.filter(is_open=False).get(), Round.objects.open().get()
+    villages = VillageStats.objects.count()
+    assert villages > 50 and VillageRoundStats.objects.filter(round=closed).count() == villages
+    finalised = set(current.submissions.filter(state=SubmissionState.FINALISED).values_list("village_code", flat=True))
+    assert finalised and set(
+        VillageRoundStats.objects.filter(round=current).values_list("village_code", flat=True)
+    ) == (finalised)
