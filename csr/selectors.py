@@ -245,7 +245,9 @@ def sync_board(*, user, scope_code: str = "65") -> Board:
     )
     need = inputs.village_need(v.code for v in villages)
     board.has_poverty_data = bool(need)
-    targets = [c for p in programmes for c in p.target_codes]
+    # A programme aimed at the whole province reaches a village only where it funds a proposal;
+    # one aimed at its kabupaten, kecamatan or the village itself reaches it.
+    targets = [c for p in programmes for c in p.target_codes if len(c) > 2]
     funded = dict(
         Match.objects.filter(state__in=LIVE_MATCH_STATES, proposal__village__code__in=[v.code for v in villages])
         .values("proposal__village__code")
@@ -256,7 +258,7 @@ def sync_board(*, user, scope_code: str = "65") -> Board:
         poor, families = need.get(v.code, (0, 0))
         if poor <= 0:
             continue
-        if any(v.code == c or v.code.startswith(f"{c}.") for c in targets):
+        if funded.get(v.code) or any(v.code == c or v.code.startswith(f"{c}.") for c in targets):
             continue
         board.unreached.append(
             {

@@ -46,6 +46,16 @@ def test_unreached_poor_villages_are_listed_and_mapped(client, province_staff, m
     assert "Long Beluah" in body
 
 
+def test_a_programme_for_the_whole_province_reaches_a_village_only_where_it_funds_a_proposal(
+    client, province_staff, make_programme, poverty
+):
+    make_programme(targets=("65",))
+    poverty.update({"65.01.02.2001": (30, 60), "65.03.01.2001": (10, 80)})
+    client.force_login(province_staff)
+    rows = client.get(reverse("csr:board")).context["board"].unreached
+    assert [r["village"].code for r in rows] == ["65.01.02.2001", "65.03.01.2001"]
+
+
 def test_without_poverty_data_the_board_says_so(client, province_staff):
     client.force_login(province_staff)
     assert "Belum ada data kemiskinan" in client.get(reverse("csr:board")).content.decode()

@@ -31,3 +31,12 @@ def test_the_demo_impact_page_compares_poor_families_since_the_programmes_starte
     villages = impact(user=User.objects.get(username="provinsi"))["villages"]
     trends = [v["trend"] for v in villages if v["trend"]]
     assert trends and all(t["before_round"] == "Pemutakhiran Triwulan III 2026" for t in trends)
+
+
+def test_the_demo_board_shows_poor_villages_no_open_programme_reaches(demo_data):
+    from accounts.models import User
+    from csr import selectors
+
+    board = selectors.sync_board(user=User.objects.get(username="provinsi"))
+    assert board.unreached
+    assert {row["village"].code[:5] for row in board.unreached} == {"65.04"}
