@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,9 +24,12 @@ TESTING = "PYTEST_VERSION" in os.environ
 
 DEBUG = env.bool("DEBUG", default=False)
 
+# Developer tooling that never serves a request may run without a key (checks of a checkout).
+TOOLING = len(sys.argv) > 1 and sys.argv[1] in {"makemigrations", "makemessages", "compilemessages"}
+
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not (DEBUG or TESTING or TOOLING):
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see .env.example).")
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
 
