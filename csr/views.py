@@ -392,7 +392,7 @@ def proposal_matching(request: HttpRequest, pk: int) -> HttpResponse:
         if not can_confirm:
             raise PermissionDenied
         if form.is_valid():
-            programme = Programme.objects.filter(pk=form.cleaned_data["programme"]).first()
+            programme = Programme.objects.visible_to(request.user).filter(pk=form.cleaned_data["programme"]).first()
             if programme is None:
                 messages.error(request, _("Unknown programme."))
             else:
