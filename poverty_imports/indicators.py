@@ -8,7 +8,9 @@ English, ignoring case; a yes/no cell ``ya``/``tidak``, ``y``/``t``, ``1``/``0``
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -24,26 +26,50 @@ SKIP = {"no_kk", "dusun", "rt", "rw", "street", "desil"}  # columns of their own
 
 
 def _key(text: str) -> str:
-    return "".join(ch for ch in text.lower() if ch.isalnum())
+    """Lower case, ASCII letters and digits only (the SQL path's ``WORD`` does the same)."""
+    return re.sub(r"[^0-9a-z]", "", text.lower())
 
 
 Parser = Callable[[str], tuple[Any, str | None]]
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How a column's cell is read: "bool" (YES/NO words), "choice" (words -> code) or "text" (cut to length)."""
+
+    kind: str
+    words: dict[str, str] | None = None
+    max_length: int | None = None
+
+
+@cache
+def indicator_specs() -> dict[str, Spec]:
+    """column name -> how its cells are read, in the family model's field order."""
+    specs: dict[str, Spec] = {}
+    for name in FAMILY_FIELDS:
+        if name in SKIP:
+            continue
+        field = Family._meta.get_field(name)
+        if isinstance(field, models.BooleanField):
+            specs[name] = Spec("bool")
+        elif field.choices:
+            specs[name] = Spec("choice", words=_choice_words(field))
+        elif isinstance(field, models.CharField):
+            specs[name] = Spec("text", max_length=field.max_length)
+    return specs
 
 
 @cache
 def indicator_parsers() -> dict[str, Parser]:
     """column name -> parser of its cell text into (value, error message or None)."""
     parsers: dict[str, Parser] = {}
-    for name in FAMILY_FIELDS:
-        if name in SKIP:
-            continue
-        field = Family._meta.get_field(name)
-        if isinstance(field, models.BooleanField):
+    for name, spec in indicator_specs().items():
+        if spec.kind == "bool":
             parsers[name] = _boolean(name)
-        elif field.choices:
-            parsers[name] = _choice(name, field)
-        elif isinstance(field, models.CharField):
-            parsers[name] = _text(field.max_length)
+        elif spec.kind == "choice":
+            parsers[name] = _choice(name, spec.words or {})
+        else:
+            parsers[name] = _text(spec.max_length)
     return parsers
 
 
@@ -59,14 +85,17 @@ def _boolean(name: str) -> Parser:
     return parse
 
 
-def _choice(name: str, field: models.Field) -> Parser:
+def _choice_words(field: models.Field) -> dict[str, str]:
     words: dict[str, str] = {}
     for code, label in field.choices:
         words[_key(str(code))] = code
         for language in ("en", "id"):
             with translation.override(language):
                 words[_key(str(label))] = code
+    return words
 
+
+def _choice(name: str, words: dict[str, str]) -> Parser:
     def parse(text: str) -> tuple[Any, str | None]:
         code = words.get(_key(text))
         if code is None:

@@ -251,7 +251,14 @@ def _indicator_columns() -> tuple[str, ...]:
 
 # ---- cell values -------------------------------------------------------------------------
 
-DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d")
+# DD-MM-YYYY or DD/MM/YYYY (one separator throughout; day and month may have one digit) and YYYY-MM-DD.
+# The import's SQL path (``fastpath``) uses the same two patterns, so both read the same dates.
+DATE_DMY = r"^([0-9]{1,2})([-/])([0-9]{1,2})\2([0-9]{4})$"
+DATE_YMD = r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$"
+_DMY, _YMD = re.compile(DATE_DMY), re.compile(DATE_YMD)
+# Python's csv module refuses cells over 128 KB; PostgreSQL's COPY takes them. Both paths accept up to
+# the upload limit's size, and the row checks then say what is wrong with such a cell.
+csv.field_size_limit(max(csv.field_size_limit(), 256 * 1024 * 1024))
 
 
 def cell_text(value: Any) -> str:
@@ -273,20 +280,13 @@ def parse_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = cell_text(value)
-    # Fast path for the common fixed-width forms; strptime below for the rest.
-    if len(text) == 10 and text[2] == text[5] and text[2] in "-/" and text[:2].isdigit():
-        try:
-            return dt.date(int(text[6:10]), int(text[3:5]), int(text[0:2]))
-        except ValueError:
-            return None
-    if len(text) == 10 and text[4] == text[7] == "-" and text[:4].isdigit():
-        try:
-            return dt.date(int(text[0:4]), int(text[5:7]), int(text[8:10]))
-        except ValueError:
-            return None
-    for fmt in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time
-        except ValueError:
-            continue
-    return None
+    if match := _DMY.fullmatch(text):
+        day, month, year = int(match[1]), int(match[3]), int(match[4])
+    elif match := _YMD.fullmatch(text):
+        year, month, day = int(match[1]), int(match[2]), int(match[3])
+    else:
+        return None
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from regions.identity import KecamatanCodes, check_nik, check_no_kk
+from regions.identity import KALTARA_PREFIX, KecamatanCodes, check_nik, check_no_kk
 
 from .reader import SourceRow, cell_text, parse_date
 
@@ -80,7 +81,21 @@ PRESENCE_WORDS = {
 
 
 def _word(value: Any) -> str:
-    return "".join(ch for ch in cell_text(value).lower() if ch.isalnum())
+    """``Laki-laki`` -> ``lakilaki``: lower case, ASCII letters and digits only (as the SQL path's ``WORD``)."""
+    return _NOT_WORD.sub("", cell_text(value).lower())
+
+
+_NOT_WORD = re.compile(r"[^0-9a-z]")
+DIGITS = re.compile(r"[0-9]+")
+DESIL = r"^0*([1-9]|10)$"  # 1 to 10, leading zeros allowed (the SQL path uses the same pattern)
+_DESIL = re.compile(DESIL)
+VILLAGE_CODE = r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}$"
+_VILLAGE_CODE = re.compile(VILLAGE_CODE)
+
+
+def home_province(village_code: str) -> str:
+    """The province code of a row's village (``65.01.01.2005`` -> ``65``); Kaltara when it is no village code."""
+    return village_code[:2] if _VILLAGE_CODE.fullmatch(village_code) else KALTARA_PREFIX
 
 
 @dataclass(frozen=True)
@@ -115,7 +130,7 @@ def normalise_village_code(value: Any) -> str:
     """``65.01.01.2005`` or ``6501012005`` -> ``65.01.01.2005``; anything else is returned as typed."""
     text = cell_text(value).replace(" ", "")
     digits = text.replace(".", "")
-    if digits.isdigit() and len(digits) == 10:
+    if len(digits) == 10 and DIGITS.fullmatch(digits):
         return f"{digits[0:2]}.{digits[2:4]}.{digits[4:6]}.{digits[6:10]}"
     return text
 
@@ -192,12 +207,13 @@ class RowValidator:
         presence = PRESENCE_WORDS.get(_word(presence_text), "")
         village_code = normalise_village_code(v.get("kode_desa", ""))
 
-        kk_check = check_no_kk(no_kk, known=self.known)
+        home = home_province(village_code or self.village or "")
+        kk_check = check_no_kk(no_kk, known=self.known, home=home)
         for message in kk_check.errors:
             error("no_kk", message)
         for message in kk_check.warnings:
             issues.append(Issue(number, "no_kk", WARNING, message))
-        nik_check = check_nik(nik, birth_date=birth_date, sex=sex or None, known=self.known)
+        nik_check = check_nik(nik, birth_date=birth_date, sex=sex or None, known=self.known, home=home)
         for message in nik_check.errors:
             error("nik", message)
         for message in nik_check.warnings:
@@ -254,14 +270,14 @@ class RowValidator:
         desil = None
         desil_text = v.get("desil", "")
         if desil_text:
-            desil = int(desil_text) if desil_text.isdigit() else -1
-            if not 1 <= desil <= 10:
+            if _DESIL.fullmatch(desil_text):
+                desil = int(desil_text)
+            else:
                 error("desil", _("The decile must be a whole number from 1 to 10."))
-                desil = None
 
         for column in ("rt", "rw"):
             text = v.get(column, "")
-            if text and (not text.isdigit() or len(text) > 3):
+            if text and (not DIGITS.fullmatch(text) or len(text) > 3):
                 error(column, _("%(column)s must be a number of at most 3 digits.") % {"column": column.upper()})
 
         if self.village and not village_code:

@@ -63,24 +63,35 @@ class KecamatanCodes:
         return code in self.codes
 
 
-def _check_region(number: str, label: str, known: KecamatanCodes, result: IdentityCheck) -> None:
+def _check_region(number: str, label: str, known: KecamatanCodes, result: IdentityCheck, home: str) -> None:
+    """Is the number's kecamatan known, and in the home province (the village's; Kaltara by default)?
+
+    People move, so a code from another province is a warning; an unknown code inside the home
+    province is an error (the whole province's kecamatan are known to the portal).
+    """
     code = kecamatan_code_of(number)
+    inside = code.startswith(f"{home}.")
+    kaltara = home == KALTARA_PREFIX
     if code in known:
-        if not code.startswith(f"{KALTARA_PREFIX}."):
+        if not inside:
             result.warnings.append(
-                _("%(label)s: the region code %(code)s is outside Kalimantan Utara.") % {"label": label, "code": code}
-            )
+                (_("%(label)s: the region code %(code)s is outside Kalimantan Utara.") if kaltara
+                 else _("%(label)s: the region code %(code)s is outside the village's province (%(province)s)."))
+                % {"label": label, "code": code, "province": home}
+            )  # fmt: skip
         return
-    if code.startswith(f"{KALTARA_PREFIX}."):
+    if inside:
         result.errors.append(
-            _("%(label)s: the first 6 digits (%(code)s) are not a kecamatan of Kalimantan Utara.")
-            % {"label": label, "code": code}
-        )
+            (_("%(label)s: the first 6 digits (%(code)s) are not a kecamatan of Kalimantan Utara.") if kaltara
+             else _("%(label)s: the first 6 digits (%(code)s) are not a kecamatan of province %(province)s."))
+            % {"label": label, "code": code, "province": home}
+        )  # fmt: skip
     else:
         result.warnings.append(
-            _("%(label)s: the region code %(code)s is outside Kalimantan Utara (not checked).")
-            % {"label": label, "code": code}
-        )
+            (_("%(label)s: the region code %(code)s is outside Kalimantan Utara (not checked).") if kaltara
+             else _("%(label)s: the region code %(code)s is outside the village's province (%(province)s; not checked)."))
+            % {"label": label, "code": code, "province": home}
+        )  # fmt: skip
 
 
 def _structure(value: str | None, label: str, result: IdentityCheck) -> str | None:
@@ -119,14 +130,18 @@ def check_nik(
     birth_date: dt.date | None = None,
     sex: str | None = None,
     known: KecamatanCodes | None = None,
+    home: str = KALTARA_PREFIX,
 ) -> IdentityCheck:
-    """Check a NIK's structure, region and, when given, its agreement with birth date and sex."""
+    """Check a NIK's structure, region and, when given, its agreement with birth date and sex.
+
+    ``home`` is the province code of the village the person lives in (Kaltara unless given).
+    """
     result = IdentityCheck()
     label = "NIK"
     nik = _structure(value, label, result)
     if nik is None:
         return result
-    _check_region(nik, label, known or KecamatanCodes(), result)
+    _check_region(nik, label, known or KecamatanCodes(), result, home)
     coded_date, coded_sex = nik_birth_date(nik)
     if coded_date is None:
         result.errors.append(_("NIK: digits 7-12 (%(digits)s) are not a date DDMMYY.") % {"digits": nik[6:12]})
@@ -138,7 +153,11 @@ def check_nik(
         ):
             result.warnings.append(
                 _("NIK: the birth date in the NIK (%(coded)s) differs from the birth date %(given)s.")
-                % {"coded": coded_date.strftime("%d-%m-%y"), "given": birth_date.strftime("%d-%m-%Y")}
+                % {
+                    # Zero-padded like the import's SQL path (to_char) formats them.
+                    "coded": f"{coded_date.day:02d}-{coded_date.month:02d}-{coded_date.year % 100:02d}",
+                    "given": f"{birth_date.day:02d}-{birth_date.month:02d}-{birth_date.year:04d}",
+                }
             )
         if sex in ("L", "P") and coded_sex != sex:
             result.warnings.append(
@@ -155,14 +174,14 @@ def check_nik(
     return result
 
 
-def check_no_kk(value: str | None, *, known: KecamatanCodes | None = None) -> IdentityCheck:
+def check_no_kk(value: str | None, *, known: KecamatanCodes | None = None, home: str = KALTARA_PREFIX) -> IdentityCheck:
     """Check a family card number's structure and region."""
     result = IdentityCheck()
     label = "No. KK"  # a proper name, the same in every language
     number = _structure(value, label, result)
     if number is None:
         return result
-    _check_region(number, label, known or KecamatanCodes(), result)
+    _check_region(number, label, known or KecamatanCodes(), result, home)
     if number[12:] == "0000":
         result.errors.append(_("No. KK: the serial number (last 4 digits) cannot be 0000."))
     return result
