@@ -361,9 +361,8 @@ def _check(present: dict[str, int], specs: dict, village: str | None, today: Any
             add(
                 field,
                 WARNING,
-                f"{ok} AND n.coded_valid AND p.birth_date IS NOT NULL AND (n.day, n.month, n.yy) <> "
-                "(extract(day FROM p.birth_date)::int, extract(month FROM p.birth_date)::int, "
-                "mod(extract(year FROM p.birth_date)::int, 100))",
+                f"{ok} AND n.coded_valid AND p.birth_date IS NOT NULL AND "
+                "n.day * 10000 + n.month * 100 + n.yy <> to_char(p.birth_date, 'DDMMYY')::int",
                 sql.msg(
                     _("NIK: the birth date in the NIK (%(coded)s) differs from the birth date %(given)s."),
                     coded=coded,
@@ -618,6 +617,7 @@ def _store(ctx: Any, checks: list[tuple[str, str, str]], present: dict[str, int]
         )
         cursor.execute("SELECT DISTINCT no_kk FROM import_checked WHERE n_errors > 0 AND no_kk <> ''")
         ctx.bad_families.update(kk for (kk,) in cursor.fetchall())
+        # Fresh statistics: the checks across rows and the writing plan their joins on these rows.
         cursor.execute(f"ANALYZE {staged_table}")  # noqa: S608
 
 
@@ -734,7 +734,8 @@ def new_families(batch: Any, user: Any) -> tuple[int, dict[int, int]]:
                                     AND x.status = {sql.lit(FamilyStatus.ACTIVE)})
                 GROUP BY m.village_code, m.no_kk
             ) f
-            JOIN {staged} h ON h.batch_id = {batch_id} AND h.row = f.first_row
+            JOIN {staged} h ON h.batch_id = {batch_id} AND h.village_code = f.village_code AND h.no_kk = f.no_kk
+                AND h.row = f.first_row
             JOIN {Submission._meta.db_table} s ON s.round_id = {sql.lit(batch.round_id)} AND s.village_code = f.village_code
             """,  # noqa: S608 - the names are ours, the values parameters
             sql.params,
