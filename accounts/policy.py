@@ -71,6 +71,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "submission.finalise": ADMIN | {Role.PROVINCE_STAFF},
     # poverty_imports: bulk import into draft submissions (officers: only where they sit on the Pokja)
     "import.run": ADMIN | {Role.KABUPATEN_STAFF, Role.KT_OFFICER},
+    # Following imports: your own, and staff those that wrote into villages of their area.
+    "import.view": ADMIN | STAFF | {Role.KT_OFFICER},
+    "import.oversee": ADMIN | STAFF,
     "round.view": ADMIN | STAFF | {Role.KT_OFFICER, Role.VILLAGE_HEAD},
     "round.manage": ADMIN | {Role.PROVINCE_STAFF},
     "poverty.dashboard": ADMIN | STAFF | {Role.KT_OFFICER, Role.VILLAGE_HEAD},

@@ -10,5 +10,5 @@ class PovertyImportsConfig(AppConfig):
         from kaltara_portal.navigation import NavItem, register
 
         register(
-            NavItem(_("Import and export"), "poverty_imports:list", "import.run", order=35, section=_("Poverty data"))
+            NavItem(_("Import and export"), "poverty_imports:list", "import.view", order=35, section=_("Poverty data"))
         )

@@ -8,6 +8,8 @@ errors and warnings are ``ImportIssue`` rows. Staged rows are deleted when the i
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +79,18 @@ class ImportBatch(models.Model):
     @property
     def policy_owner_id(self) -> int:
         return self.created_by_id
+
+    @classmethod
+    def policy_extra_q(cls, user: Any, action: str) -> models.Q | None:
+        """Beyond their own: staff follow the imports named for, or written into, a village of their area."""
+        if action != "import.view":
+            return None
+        from accounts import policy
+        from poverty_data.models import Submission
+
+        villages = Submission.objects.filter(policy.scope_q(user, "import.oversee", region_field="village_code"))
+        written = cls.touched.through.objects.filter(importbatch_id=models.OuterRef("pk"), submission__in=villages)
+        return policy.scope_q(user, "import.oversee", region_field="village__code") | models.Q(models.Exists(written))
 
     @property
     def policy_region_code(self) -> str | None:

@@ -14,8 +14,10 @@ from .models import ImportBatch
 
 
 def imports_visible_to(user: Any) -> QuerySet[ImportBatch]:
-    """The imports the user uploaded (administrators: all), newest first."""
-    return policy.scoped(ImportBatch.objects.all(), user, "import.run").select_related("round", "village", "created_by")
+    """The imports the user uploaded, and for staff those that concern their area (administrators: all), newest first."""
+    return policy.scoped(ImportBatch.objects.all(), user, "import.view").select_related(
+        "round", "village", "created_by"
+    )
 
 
 def import_submissions(batch: ImportBatch, *, limit: int = 50) -> list[Submission]:

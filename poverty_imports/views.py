@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -21,19 +21,24 @@ from .services import export_start, import_create, rejected_rows_file, report_li
 from .template import template_csv, template_xlsx
 
 
-def _batch_for(request: HttpRequest, pk: int) -> ImportBatch:
-    return policy.get_for_user(
-        ImportBatch.objects.select_related("round", "village", "job"), request.user, "import.run", pk=pk
-    )
+def _batch_for(request: HttpRequest, pk: int, action: str = "import.view") -> ImportBatch:
+    """The import if the user may follow it (their own; staff: their area's); ``import.run``: only the uploader."""
+    queryset = ImportBatch.objects.select_related("round", "village", "job", "created_by")
+    if action == "import.view":  # following an import is seeing it: the scope is the whole check
+        return get_object_or_404(policy.scoped(queryset, request.user, action), pk=pk)
+    return policy.get_for_user(queryset, request.user, action, view_action="import.view", pk=pk)
 
 
 @login_required
 def import_list(request: HttpRequest) -> HttpResponse:
-    if not policy.can(request.user, "import.run"):
+    if not policy.can(request.user, "import.view"):
         raise PermissionDenied
-    return render(
-        request, "poverty_imports/import_list.html", {"page_obj": paginate(request, imports_visible_to(request.user))}
-    )
+    context = {
+        "page_obj": paginate(request, imports_visible_to(request.user)),
+        "may_import": policy.can(request.user, "import.run"),
+        "may_export": policy.can(request.user, "family.export"),
+    }
+    return render(request, "poverty_imports/import_list.html", context)
 
 
 @login_required
@@ -81,6 +86,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "page_obj": paginate(request, issues, per_page=50),
         "submissions": import_submissions(batch),
         "only": only,
+        "is_uploader": policy.can(request.user, "import.run", batch),
     }
     return render(request, "poverty_imports/import_detail.html", context)
 
@@ -95,7 +101,8 @@ def import_report(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 
 @login_required
 def import_rejected(request: HttpRequest, pk: int) -> FileResponse:
-    batch = _batch_for(request, pk)
+    # The rejected rows carry names and NIKs: only for the uploader (and administrators).
+    batch = _batch_for(request, pk, "import.run")
     content = rejected_rows_file(batch)
     if content is None:
         raise Http404

@@ -85,6 +85,53 @@ def test_someone_elses_import_does_not_exist_for_you(client, officer, other_offi
     assert client.get(reverse(view, args=[batch.pk])).status_code == 404
 
 
+def _imported_by(officer, open_round, django_capture_on_commit_callbacks, client) -> ImportBatch:
+    content = (
+        CORPUS / "good.csv"
+    ).read_bytes() + b"6501010101200002,6501011203850009,=1+1,L,12-03-1985,Kepala Keluarga,65.01.01.2005\n"
+    client.force_login(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("poverty_imports:new"),
+            {"round": open_round.pk, "file": SimpleUploadedFile("daftar-rt.csv", content), "valid_only": "on"},
+        )
+    client.logout()
+    return ImportBatch.objects.get()
+
+
+def test_staff_follow_the_imports_written_into_their_area_but_not_the_rejected_rows(
+    client, officer, pokja, open_round, province_staff, kabupaten_staff, django_capture_on_commit_callbacks
+):
+    batch = _imported_by(officer, open_round, django_capture_on_commit_callbacks, client)
+    assert batch.status == ImportStatus.IMPORTED and batch.touched.exists() and batch.errors
+    for staff in (province_staff, kabupaten_staff):
+        client.force_login(staff)
+        listing = client.get(reverse("poverty_imports:list")).content.decode()
+        assert "daftar-rt.csv" in listing and (officer.get_full_name() or officer.username) in listing
+        detail = client.get(reverse("poverty_imports:detail", args=[batch.pk]))
+        assert detail.status_code == 200 and "baris-ditolak" not in detail.content.decode()
+        assert client.get(reverse("poverty_imports:report", args=[batch.pk])).status_code == 200
+        assert client.get(reverse("poverty_imports:rejected", args=[batch.pk])).status_code == 403
+    client.force_login(officer)
+    assert "baris-ditolak" in client.get(reverse("poverty_imports:detail", args=[batch.pk])).content.decode()
+
+
+def test_staff_of_another_area_do_not_see_the_import(
+    client, officer, pokja, open_round, region_tree, django_capture_on_commit_callbacks
+):
+    from accounts.models import Role
+    from accounts.services import role_assign
+    from tests.factories import UserFactory
+
+    batch = _imported_by(officer, open_round, django_capture_on_commit_callbacks, client)
+    nunukan = UserFactory(username="nunukan")
+    role_assign(user=nunukan, role=Role.KABUPATEN_STAFF, region=region_tree.nunukan)
+    client.force_login(nunukan)
+    assert "daftar-rt.csv" not in client.get(reverse("poverty_imports:list")).content.decode()
+    for view in ("poverty_imports:detail", "poverty_imports:report", "poverty_imports:rejected"):
+        assert client.get(reverse(view, args=[batch.pk])).status_code == 404
+
+
 @pytest.mark.parametrize("view", ["poverty_imports:list", "poverty_imports:new", "poverty_imports:export"])
 def test_anonymous_visitors_are_sent_to_log_in(client, db, view):
     response = client.get(reverse(view))
