@@ -98,15 +98,45 @@ TEMPLATES = [
 ]
 
 # Database: SQLite under var/ is the zero-setup default; production and CI use PostgreSQL.
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-else:
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
-    DATABASES["default"]["OPTIONS"].setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
-    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+# Connections to PostgreSQL are reused: persistent (CONN_MAX_AGE, checked before reuse) or, with
+# DB_POOL=1, psycopg's pool (DB_POOL_MIN..DB_POOL_MAX per process). See docs/deployment.md.
+_DATABASE_URL = env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+
+
+def _database(url: str) -> dict:
+    config = env.db_url_config(url)
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        config["CONN_HEALTH_CHECKS"] = True
+        if env.bool("DB_POOL", default=False):
+            # The pool keeps the connections; Django must not keep its own on top of it.
+            config["CONN_MAX_AGE"] = 0
+            config.setdefault("OPTIONS", {})["pool"] = {
+                "min_size": env.int("DB_POOL_MIN", default=2),
+                "max_size": env.int("DB_POOL_MAX", default=4),
+                "timeout": env.int("DB_POOL_TIMEOUT", default=10),
+            }
+        else:
+            config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    else:
+        config.setdefault("OPTIONS", {})
+        config["OPTIONS"].setdefault("timeout", 20)
+        config["OPTIONS"].setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+        config["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+    return config
+
+
+DATABASES = {"default": _database(_DATABASE_URL)}
+# A read replica (streaming replication) for dashboards and exports: kaltara_portal.db_router sends
+# them there inside `use_replica`; everything else, and every write, stays on "default".
+# Tests always have the alias, pointing at the default database (a test mirror), so the router
+# is tested against the same server; only tests that switch REPLICA_DATABASE_ALIAS on use it.
+_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default=_DATABASE_URL if TESTING else "")
+if _REPLICA_URL:
+    DATABASES["replica"] = _database(_REPLICA_URL)
+    if TESTING:
+        DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+REPLICA_DATABASE_ALIAS = "replica" if _REPLICA_URL and not TESTING else None
+DATABASE_ROUTERS = ["kaltara_portal.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
