@@ -33,7 +33,7 @@ run: seed
 	@echo "Demo logins (password demo12345): provinsi, kabupaten, pengurus, kades, pengurus2, perusahaan, admin"
 	@echo ""
 	@# The background worker (imports, exports) runs beside the server and stops with it.
-	DEBUG=1 $(PY) manage.py db_worker --no-reload --queue-name default > var/worker.log 2>&1 & \
+	DEBUG=1 $(PY) manage.py worker --no-reload --queue-name default > var/worker.log 2>&1 & \
 	  worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -50,7 +50,7 @@ check: venv
 	scripts/check-deploy
 
 worker: migrate
-	DEBUG=1 $(PY) manage.py db_worker --queue-name default
+	DEBUG=1 $(PY) manage.py worker --queue-name default
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3 staticfiles

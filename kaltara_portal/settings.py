@@ -276,14 +276,41 @@ if env.bool("BEHIND_PROXY", default=False):
 UPLOAD_MAX_MB = env.int("UPLOAD_MAX_MB", default=10)
 IMPORT_MAX_MB = env.int("IMPORT_MAX_MB", default=50)
 
+# ---------------------------------------------------------------------------- operations (docs/deployment.md)
+# Request ids first, so every log line of a request carries one (nginx passes its $request_id).
+MIDDLEWARE.insert(0, "kaltara_portal.logs.RequestIdMiddleware")
+# Load balancers and monitors ask the app servers directly, over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [*SECURE_REDIRECT_EXEMPT, r"^readyz$"]
+
+# Readiness (/readyz): a worker heartbeat younger than this many seconds; no due task waiting
+# longer than this; at least this much free space for media and temporary files.
+READY_WORKER_MAX_AGE = env.int("READY_WORKER_MAX_AGE", default=120)
+READY_QUEUE_MAX_WAIT = env.int("READY_QUEUE_MAX_WAIT", default=600)
+READY_MIN_FREE_MB = env.int("READY_MIN_FREE_MB", default=1024)
+
+# Logs: key=value lines (LOG_FORMAT=plain, the default) or one JSON object per line
+# (LOG_FORMAT=json, for a log collector); both carry the request id and mask any 16-digit number.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'plain' or 'json'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {
-        # One line per event, key=value; messages never carry NIK, No. KK or names.
-        "plain": {"format": "%(asctime)s level=%(levelname)s logger=%(name)s %(message)s"},
+    "filters": {
+        "request_id": {"()": "kaltara_portal.logs.RequestIdFilter"},
+        "mask": {"()": "kaltara_portal.logs.MaskPersonalNumbers"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        # Messages never carry NIK, No. KK or names; the filter and formatters mask numbers anyway.
+        "plain": {
+            "()": "kaltara_portal.logs.PlainFormatter",
+            "format": "%(asctime)s level=%(levelname)s logger=%(name)s request_id=%(request_id)s %(message)s",
+        },
+        "json": {"()": "kaltara_portal.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id", "mask"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -1,4 +1,4 @@
-"""The home page (what needs my attention) and the health check."""
+"""The home page (what needs my attention) and the health checks (liveness, readiness)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.selectors import role_summaries
 
-from . import home
+from . import health, home
 
 
 @login_required
@@ -34,6 +34,18 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except Exception:  # noqa: BLE001 - any database failure means "not healthy"
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@never_cache
+@require_safe
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Readiness: 200 when the database, a task worker and disk space are all fine; 503 naming what is not."""
+    checks = health.readiness()
+    failed = [name for name, state in checks.items() if state != "ok"]
+    return JsonResponse(
+        {"status": "unavailable" if failed else "ok", "failed": failed, "checks": checks},
+        status=503 if failed else 200,
+    )
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
