@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := kaltara_portal.settings
 
-.PHONY: run test venv migrate seed messages lint check e2e clean worker
+.PHONY: run test venv migrate seed messages lint check e2e clean worker deploy-check
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -48,6 +48,10 @@ lint: venv
 check: venv
 	$(PY) manage.py makemigrations --check --dry-run
 	scripts/check-deploy
+
+# The production configuration in deploy/ (nginx -t, systemd-analyze verify, gunicorn, check --deploy).
+deploy-check: venv
+	scripts/deploy-check
 
 worker: migrate
 	DEBUG=1 $(PY) manage.py worker --queue-name default
