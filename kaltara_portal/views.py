@@ -6,12 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from accounts import policy
 from accounts.selectors import role_summaries
 
-from . import health, home
+from . import guides, health, home
 
 
 @login_required
@@ -46,6 +48,18 @@ def readyz(request: HttpRequest) -> HttpResponse:
         {"status": "unavailable" if failed else "ok", "failed": failed, "checks": checks},
         status=503 if failed else 200,
     )
+
+
+@login_required
+def guide_index(request: HttpRequest) -> HttpResponse:
+    mine, others = guides.guides_for(policy.roles(request.user))
+    return render(request, "guides/index.html", {"mine": mine, "others": others})
+
+
+@login_required
+def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    guide = guides.guide_get(slug)
+    return render(request, "guides/guide.html", {"guide": guide, "body": mark_safe(guides.guide_html(guide))})  # noqa: S308 - our own Markdown files
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
