@@ -107,6 +107,8 @@ def _database(url: str) -> dict:
     config = env.db_url_config(url)
     if config["ENGINE"] == "django.db.backends.postgresql":
         config["CONN_HEALTH_CHECKS"] = True
+        # Behind pgbouncer in transaction mode, exports' .iterator() must not use server-side cursors.
+        config["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DB_DISABLE_SERVER_SIDE_CURSORS", default=False)
         if env.bool("DB_POOL", default=False):
             # The pool keeps the connections; Django must not keep its own on top of it.
             config["CONN_MAX_AGE"] = 0
