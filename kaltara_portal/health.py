@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 
 def database_check() -> str:
-    aliases = ["default"] + (["replica"] if settings.REPLICA_DATABASE_ALIAS else [])
+    aliases = ["default"] + ([settings.REPLICA_DATABASE_ALIAS] if settings.REPLICA_DATABASE_ALIAS else [])
     for alias in aliases:
         try:
             with connections[alias].cursor() as cursor:

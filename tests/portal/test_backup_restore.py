@@ -1,7 +1,8 @@
 """deploy/backup.sh and deploy/restore.sh, run for real: dump, drop, restore, compare every table.
 
 PostgreSQL only; skipped where pg_dump is not installed. The restores go into a throwaway
-database, kaltara_deploy_restore, dropped at the end.
+database named after the test database (test_kaltara_deploy -> test_kaltara_deploy_restore, one
+per xdist worker), dropped at the end.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from django.db import connection
 from psycopg import sql
 
 ROOT = Path(__file__).resolve().parents[2]
-THROWAWAY = "kaltara_deploy_restore"
 
 pytestmark = [
     pytest.mark.postgres,
@@ -51,18 +51,20 @@ def _run(script: str, *args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
-def _drop_throwaway() -> None:
+def _drop(name: str) -> None:
     with psycopg.connect(_url("postgres"), autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(THROWAWAY)))
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 @pytest.fixture
 def throwaway():
+    """The URL of a database of our own to restore into (absent before and after the test)."""
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
-    _drop_throwaway()
-    yield _url(THROWAWAY)
-    _drop_throwaway()
+    name = f"{connection.settings_dict['NAME']}_restore"
+    _drop(name)
+    yield _url(name)
+    _drop(name)
 
 
 def test_a_backup_dropped_and_restored_has_every_row_of_every_table(throwaway, demo_data, tmp_path):

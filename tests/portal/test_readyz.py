@@ -106,7 +106,9 @@ def test_it_is_not_ready_when_the_media_directory_is_missing(client, ready, sett
     assert str(tmp_path) not in str(body)
 
 
-def test_the_worker_command_records_the_heartbeat_that_makes_the_portal_ready(client, db, settings, tmp_path):
+# Transactional: the worker closes and reopens connections between tasks, as it does in production.
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_command_records_the_heartbeat_that_makes_the_portal_ready(client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     settings.READY_MIN_FREE_MB = 1
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
