@@ -50,6 +50,7 @@ def test_each_guide_renders_as_a_page_without_missing_screenshots(client, office
     html = response.content.decode()
     assert f"<h1>{guide.title}</h1>" in html
     assert "gambar:" not in html and "<img" not in html
+    assert not re.search(r"^\s*[-*] ", html, re.MULTILINE), "a list item left as text (nested lists need 4 spaces)"
 
 
 def test_a_screenshot_shows_with_its_caption_once_the_file_exists(client, officer, settings, tmp_path):
