@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import close_old_connections, connection
 from django.utils import timezone
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
@@ -59,6 +60,10 @@ class Command(DbWorkerCommand):
         )
 
     def handle(self, *args: Any, heartbeat: float, **options: Any) -> None:
+        if options.get("reload") and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true":
+            # The autoreloader's parent only restarts the child that works: only the child beats.
+            super().handle(*args, **options)
+            return
         options["worker_id"] = options.get("worker_id") or get_random_string(32)
         beat = Heartbeat(worker_id=options["worker_id"], every=heartbeat)
         beat.beat()  # before the first task: the worker is ready as soon as it starts
