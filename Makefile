@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := kaltara_portal.settings
 
-.PHONY: run test venv migrate seed messages lint check e2e clean worker
+.PHONY: run test venv migrate seed messages lint check e2e clean worker deploy-check
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -33,7 +33,7 @@ run: seed
 	@echo "Demo logins (password demo12345): provinsi, kabupaten, pengurus, kades, pengurus2, perusahaan, admin"
 	@echo ""
 	@# The background worker (imports, exports) runs beside the server and stops with it.
-	DEBUG=1 $(PY) manage.py db_worker --no-reload --queue-name default > var/worker.log 2>&1 & \
+	DEBUG=1 $(PY) manage.py worker --no-reload --queue-name default > var/worker.log 2>&1 & \
 	  worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -49,8 +49,12 @@ check: venv
 	$(PY) manage.py makemigrations --check --dry-run
 	scripts/check-deploy
 
+# The production configuration in deploy/ (nginx -t, systemd-analyze verify, gunicorn, check --deploy).
+deploy-check: venv
+	scripts/deploy-check
+
 worker: migrate
-	DEBUG=1 $(PY) manage.py db_worker --queue-name default
+	DEBUG=1 $(PY) manage.py worker --queue-name default
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3 staticfiles

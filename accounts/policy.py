@@ -93,6 +93,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "realisation.report": ADMIN | {Role.KT_OFFICER, Role.VILLAGE_HEAD, Role.COMPANY_REP},
     "csr.board": ADMIN | STAFF,
     "csr.plan": ADMIN | STAFF,
+    # help: the user guides (/bantuan/) are for everyone with a role
+    "help.view": ALL_ROLES,
 }
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import policy
+from kaltara_portal.db_router import use_replica
 from kaltara_portal.exports import export_format, export_response, paginate
 
 from . import forms, matching, selectors, services
@@ -555,6 +556,7 @@ def plan_vs_realisation(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@use_replica()
 def board(request: HttpRequest) -> HttpResponse:
     if not policy.can(request.user, "csr.board"):
         raise PermissionDenied

@@ -77,3 +77,24 @@ class Job(models.Model):
         if not self.total:
             return 0
         return min(99, int(self.done * 100 / self.total))
+
+
+class WorkerHeartbeat(models.Model):
+    """The last sign of life of each task worker (``manage.py worker`` writes it every few seconds).
+
+    The readiness check (/readyz) reads the newest one: no recent heartbeat means no worker is
+    running, so imports and exports would wait forever.
+    """
+
+    worker_id = models.CharField(_("worker"), max_length=64, primary_key=True)
+    hostname = models.CharField(_("host"), max_length=255)
+    pid = models.PositiveIntegerField(_("process id"))
+    started_at = models.DateTimeField(_("started"))
+    seen_at = models.DateTimeField(_("last seen"), db_index=True)  # the readiness check's "newest beat"
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.hostname}:{self.pid}"

@@ -76,3 +76,14 @@ def job_run(job_id: str, work: Callable[[Job], None]) -> None:
     job.refresh_from_db(fields=["status"])
     if not job.finished:
         job_finish(job=job)
+
+
+def worker_heartbeat_record(*, worker_id: str, hostname: str, pid: int, started_at: Any) -> None:
+    """Record that a worker is alive now, and forget workers silent for a day."""
+    from .models import WorkerHeartbeat
+
+    now = timezone.now()
+    WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id, defaults={"hostname": hostname, "pid": pid, "started_at": started_at, "seen_at": now}
+    )
+    WorkerHeartbeat.objects.filter(seen_at__lt=now - timezone.timedelta(days=1)).delete()

@@ -22,6 +22,8 @@ from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from .db_router import iterate_on_replica
+
 FORMATS = ("csv", "xlsx")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PER_PAGE = 25
@@ -81,6 +83,7 @@ def export_response(
     *, fmt: str, filename: str, header: Sequence[Any], rows: Iterable[Sequence[Any]], sheet_title: str = "Data"
 ) -> StreamingHttpResponse | FileResponse:
     """A download of ``rows`` under ``header`` as CSV or XLSX; ``rows`` is consumed lazily."""
+    rows = iterate_on_replica(rows)  # exports may be a moment old: read them from the replica, if any
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     base = f"{slugify(filename) or 'export'}-{stamp}"
     if fmt == "csv":

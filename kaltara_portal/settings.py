@@ -98,15 +98,47 @@ TEMPLATES = [
 ]
 
 # Database: SQLite under var/ is the zero-setup default; production and CI use PostgreSQL.
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-else:
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
-    DATABASES["default"]["OPTIONS"].setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
-    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+# Connections to PostgreSQL are reused: persistent (CONN_MAX_AGE, checked before reuse) or, with
+# DB_POOL=1, psycopg's pool (DB_POOL_MIN..DB_POOL_MAX per process). See docs/deployment.md.
+_DATABASE_URL = env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+
+
+def _database(url: str) -> dict:
+    config = env.db_url_config(url)
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        config["CONN_HEALTH_CHECKS"] = True
+        # Behind pgbouncer in transaction mode, exports' .iterator() must not use server-side cursors.
+        config["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DB_DISABLE_SERVER_SIDE_CURSORS", default=False)
+        if env.bool("DB_POOL", default=False):
+            # The pool keeps the connections; Django must not keep its own on top of it.
+            config["CONN_MAX_AGE"] = 0
+            config.setdefault("OPTIONS", {})["pool"] = {
+                "min_size": env.int("DB_POOL_MIN", default=2),
+                "max_size": env.int("DB_POOL_MAX", default=4),
+                "timeout": env.int("DB_POOL_TIMEOUT", default=10),
+            }
+        else:
+            config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    else:
+        config.setdefault("OPTIONS", {})
+        config["OPTIONS"].setdefault("timeout", 20)
+        config["OPTIONS"].setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+        config["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+    return config
+
+
+DATABASES = {"default": _database(_DATABASE_URL)}
+# A read replica (streaming replication) for dashboards and exports: kaltara_portal.db_router sends
+# them there inside `use_replica`; everything else, and every write, stays on "default".
+# Tests always have the alias, pointing at the default database (a test mirror), so the router
+# is tested against the same server; only tests that switch REPLICA_DATABASE_ALIAS on use it.
+_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default=_DATABASE_URL if TESTING else "")
+if _REPLICA_URL:
+    DATABASES["replica"] = _database(_REPLICA_URL)
+    if TESTING:
+        DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+REPLICA_DATABASE_ALIAS = "replica" if _REPLICA_URL and not TESTING else None
+DATABASE_ROUTERS = ["kaltara_portal.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -246,14 +278,41 @@ if env.bool("BEHIND_PROXY", default=False):
 UPLOAD_MAX_MB = env.int("UPLOAD_MAX_MB", default=10)
 IMPORT_MAX_MB = env.int("IMPORT_MAX_MB", default=50)
 
+# ---------------------------------------------------------------------------- operations (docs/deployment.md)
+# Request ids first, so every log line of a request carries one (nginx passes its $request_id).
+MIDDLEWARE.insert(0, "kaltara_portal.logs.RequestIdMiddleware")
+# Load balancers and monitors ask the app servers directly, over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [*SECURE_REDIRECT_EXEMPT, r"^readyz$"]
+
+# Readiness (/readyz): a worker heartbeat younger than this many seconds; no due task waiting
+# longer than this; at least this much free space for media and temporary files.
+READY_WORKER_MAX_AGE = env.int("READY_WORKER_MAX_AGE", default=120)
+READY_QUEUE_MAX_WAIT = env.int("READY_QUEUE_MAX_WAIT", default=600)
+READY_MIN_FREE_MB = env.int("READY_MIN_FREE_MB", default=1024)
+
+# Logs: key=value lines (LOG_FORMAT=plain, the default) or one JSON object per line
+# (LOG_FORMAT=json, for a log collector); both carry the request id and mask any 16-digit number.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'plain' or 'json'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {
-        # One line per event, key=value; messages never carry NIK, No. KK or names.
-        "plain": {"format": "%(asctime)s level=%(levelname)s logger=%(name)s %(message)s"},
+    "filters": {
+        "request_id": {"()": "kaltara_portal.logs.RequestIdFilter"},
+        "mask": {"()": "kaltara_portal.logs.MaskPersonalNumbers"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        # Messages never carry NIK, No. KK or names; the filter and formatters mask numbers anyway.
+        "plain": {
+            "()": "kaltara_portal.logs.PlainFormatter",
+            "format": "%(asctime)s level=%(levelname)s logger=%(name)s request_id=%(request_id)s %(message)s",
+        },
+        "json": {"()": "kaltara_portal.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id", "mask"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

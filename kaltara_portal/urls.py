@@ -8,7 +8,20 @@ from . import views
 urlpatterns = [
     path("", views.home_page, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("bahasa/", set_language, name="set_language"),
+    path(
+        "bantuan/",
+        include(
+            (
+                [
+                    path("", views.guide_index, name="index"),
+                    path("<slug:slug>/", views.guide_detail, name="detail"),
+                ],
+                "guides",
+            )
+        ),
+    ),
     path("akun/", include("accounts.urls")),
     path("wilayah/", include("regions.urls")),
     path("organisasi/", include("organisations.urls")),

@@ -1,4 +1,4 @@
-"""The home page (what needs my attention) and the health check."""
+"""The home page (what needs my attention) and the health checks (liveness, readiness)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from accounts import policy
 from accounts.selectors import role_summaries
 
-from . import home
+from . import guides, health, home
 
 
 @login_required
@@ -34,6 +36,30 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except Exception:  # noqa: BLE001 - any database failure means "not healthy"
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@never_cache
+@require_safe
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Readiness: 200 when the database, a task worker and disk space are all fine; 503 naming what is not."""
+    checks = health.readiness()
+    failed = [name for name, state in checks.items() if state != "ok"]
+    return JsonResponse(
+        {"status": "unavailable" if failed else "ok", "failed": failed, "checks": checks},
+        status=503 if failed else 200,
+    )
+
+
+@login_required
+def guide_index(request: HttpRequest) -> HttpResponse:
+    mine, others = guides.guides_for(policy.roles(request.user))
+    return render(request, "guides/index.html", {"mine": mine, "others": others})
+
+
+@login_required
+def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    guide = guides.guide_get(slug)
+    return render(request, "guides/guide.html", {"guide": guide, "body": mark_safe(guides.guide_html(guide))})  # noqa: S308 - our own Markdown files
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

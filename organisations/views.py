@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import policy
+from kaltara_portal.db_router import use_replica
 from kaltara_portal.exports import export_format, export_response, paginate
 from regions.models import Region
 
@@ -137,6 +138,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@use_replica()
 def registry_dashboard(request: HttpRequest) -> HttpResponse:
     if not policy.can(request.user, "registry.dashboard"):
         raise PermissionDenied

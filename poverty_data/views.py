@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from accounts import policy
 from accounts.models import PersonalDataAccess, RoleAssignment, User
 from accounts.services import personal_data_access_log
+from kaltara_portal.db_router import use_replica
 from kaltara_portal.exports import export_format, export_response, paginate
 from regions.identity import KecamatanCodes, mask_number
 from regions.models import Level, Region
@@ -894,6 +895,7 @@ def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@use_replica()
 def dashboard(request: HttpRequest) -> HttpResponse:
     if not policy.can(request.user, "poverty.dashboard"):
         raise PermissionDenied

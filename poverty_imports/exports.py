@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts import policy
 from accounts.services import personal_data_access_log
+from kaltara_portal.db_router import iterate_on_replica
 from kaltara_portal.exports import safe_cell
 from poverty_data.models import FamilyStatus, Member
 from regions.identity import mask_number
@@ -88,7 +89,7 @@ def export_write(
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("Data")
         sheet.append(list(export_columns()))
-        for row in export_rows(user=user, region_code=region_code):
+        for row in iterate_on_replica(export_rows(user=user, region_code=region_code)):
             sheet.append([safe_cell(v) for v in row])
             rows += 1
             if progress and rows % 10_000 == 0:
@@ -101,7 +102,7 @@ def export_write(
         text.write("\ufeff")
         writer = csv.writer(text)
         writer.writerow(export_columns())
-        for row in export_rows(user=user, region_code=region_code):
+        for row in iterate_on_replica(export_rows(user=user, region_code=region_code)):
             writer.writerow([safe_cell(v) for v in row])
             rows += 1
             if progress and rows % 10_000 == 0:
