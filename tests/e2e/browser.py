@@ -62,6 +62,7 @@ class Journey:
         self.context.set_default_timeout(15_000)
         page = self.context.new_page()
         page.on("console", self._on_console)
+        page.on("dialog", lambda dialog: dialog.accept())  # "Submit to the village head?" and the like: yes
         page.on("pageerror", lambda exc: self.errors.append(f"[{self.user}] page error on {page.url}: {exc}"))
         cdp = self.context.new_cdp_session(page)
         cdp.on("Network.requestWillBeSent", self._on_request)
@@ -164,6 +165,8 @@ class Journey:
             method = "" if request.get("method") == "GET" else f"{request.get('method')} "
             self.views.append(PageView(user=self.user, url=method + request.get("url", "").removeprefix(self.base)))
             self._request_view.pop(request_id, None)
+        if event.get("type") in ("XHR", "Fetch"):
+            return  # later requests of a page already shown (htmx polling): not part of a first visit
         if self.views and request_id not in self._request_view:
             self._request_view[request_id] = self.views[-1]
             self._request_type[request_id] = event.get("type", "Other")
