@@ -102,6 +102,18 @@ class Journey:
     def follow(self, name: str | re.Pattern, *, exact: bool = False) -> None:
         self.click(self.link(name, exact=exact))
 
+    def menu(self, *names: str) -> None:
+        """Open an item of the main menu, through its dropdown (``menu("Data kemiskinan", "Periode")``)."""
+        nav = self.page.locator("nav.navbar")
+        toggler = nav.locator(".navbar-toggler")
+        if toggler.is_visible():
+            toggler.click()
+        for name in names[:-1]:
+            nav.get_by_role("button", name=name, exact=True).or_(
+                nav.get_by_role("link", name=name, exact=True)
+            ).first.click()
+        self.click(nav.get_by_role("link", name=names[-1], exact=True).first)
+
     def button(self, name: str | re.Pattern, *, exact: bool = False):
         return self.page.get_by_role("button", name=name, exact=exact).first
 
