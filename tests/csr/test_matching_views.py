@@ -21,6 +21,15 @@ def test_staff_see_ranked_programmes_with_the_weights_shown(client, province_sta
     assert "Belum ada data kemiskinan untuk desa ini." in html
 
 
+def test_the_amount_field_is_prefilled_with_what_is_still_needed_as_a_plain_number(
+    client, province_staff, proposal, programme
+):
+    # A number input cannot read "20.000.000": the browser would drop it and show an empty field.
+    client.force_login(province_staff)
+    html = client.get(matching_url(proposal)).content.decode()
+    assert f'name="amount" id="amount-{programme.pk}" value="{int(proposal.amount_requested)}"' in html
+
+
 def test_staff_confirm_a_match_on_the_page(client, province_staff, proposal, programme):
     client.force_login(province_staff)
     response = client.post(matching_url(proposal), {"programme": programme.pk, "amount": "20000000", "note": "Ok"})
