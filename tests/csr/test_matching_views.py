@@ -18,6 +18,8 @@ def test_staff_see_ranked_programmes_with_the_weights_shown(client, province_sta
     html = response.content.decode()
     assert [s.programme.pk for s in response.context["ranked"]] == [programme.pk]
     assert "Cara skor dihitung" in html and "Kesesuaian sektor: 25" in html
+    # The score's rows are criteria, not a "Masa bakti" (an organisation's term of office).
+    assert '<th scope="col">Kriteria</th>' in html and "Masa bakti" not in html
     assert "Belum ada data kemiskinan untuk desa ini." in html
 
 
