@@ -103,16 +103,17 @@ class Journey:
         self.click(self.link(name, exact=exact))
 
     def menu(self, *names: str) -> None:
-        """Open an item of the main menu, through its dropdown (``menu("Data kemiskinan", "Periode")``)."""
+        """Open an item of the main menu, through its dropdown when it is in one
+        (``menu("Data kemiskinan", "Periode")``; roles with few items have it on the bar itself)."""
         nav = self.page.locator("nav.navbar")
         toggler = nav.locator(".navbar-toggler")
         if toggler.is_visible():
             toggler.click()
-        for name in names[:-1]:
-            nav.get_by_role("button", name=name, exact=True).or_(
-                nav.get_by_role("link", name=name, exact=True)
-            ).first.click()
-        self.click(nav.get_by_role("link", name=names[-1], exact=True).first)
+        item = nav.get_by_role("link", name=names[-1], exact=True).first
+        if not item.is_visible():
+            for name in names[:-1]:
+                nav.get_by_role("button", name=name, exact=True).first.click()
+        self.click(item)
 
     def button(self, name: str | re.Pattern, *, exact: bool = False):
         return self.page.get_by_role("button", name=name, exact=exact).first
@@ -155,19 +156,21 @@ class Journey:
             print(f"  {view.bytes / 1024:7.1f} KB {view.requests:3d} req  [{view.user}] {view.url}  ({kinds})")
 
     def assert_clean(self) -> None:
-        assert not self.errors, "browser console errors:\n" + "\n".join(self.errors)
+        assert not self.errors, "browser console errors and warnings:\n" + "\n".join(self.errors)
         heavy = [v for v in self.views if v.bytes > PAGE_BUDGET]
         assert not heavy, "pages over the budget of 200 KB: " + ", ".join(f"{v.url} {v.bytes}" for v in heavy)
 
     # -- listeners ---------------------------------------------------------------------------------
 
     def _on_console(self, message) -> None:
-        if message.type != "error":
+        # Warnings too: Chromium warns when it drops a form value it cannot read ("120.000.000" in a
+        # number input), which leaves the user an empty field.
+        if message.type not in ("error", "warning"):
             return
         where = message.location.get("url", "") if message.location else ""
         if "status of 404" in message.text and where in self.expected_404:
             return
-        self.errors.append(f"[{self.user}] console error on {self.page.url}: {message.text} ({where})")
+        self.errors.append(f"[{self.user}] console {message.type} on {self.page.url}: {message.text} ({where})")
 
     def _on_request(self, event: dict) -> None:
         request_id = event["requestId"]
