@@ -1,4 +1,5 @@
-# The two commands: `make run` (set up, seed the demo, serve) and `make test` (the whole suite).
+# The two commands: `make run` (set up, seed the demo, serve) and `make test` (the whole suite; the
+# browser journeys run apart with `make e2e`).
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
