@@ -48,17 +48,22 @@ class Journey:
         self.views: list[PageView] = []
         self.expected_404: set[str] = set()
         self.shots = 0
+        self.viewport = WIDE
         self._request_view: dict[str, PageView] = {}
         self._request_type: dict[str, str] = {}
 
     # -- users -------------------------------------------------------------------------------------
 
-    def login(self, username: str) -> None:
-        """A fresh browser (no cookies, no cache) for ``username``, logged in through the login form."""
+    def login(self, username: str, *, phone: bool = False) -> None:
+        """A fresh browser (no cookies, no cache) for ``username``, logged in through the login form;
+        ``phone``: a 360 px wide screen, where the main menu folds behind its toggler."""
         if self.context is not None:
             self.context.close()
         self.user = username
-        self.context = self.browser.new_context(locale="id-ID", timezone_id="Asia/Makassar", viewport=WIDE)
+        self.viewport = NARROW if phone else WIDE
+        self.context = self.browser.new_context(
+            locale="id-ID", timezone_id="Asia/Makassar", viewport=self.viewport, is_mobile=phone, has_touch=phone
+        )
         self.context.set_default_timeout(15_000)
         page = self.context.new_page()
         page.on("console", self._on_console)
@@ -109,6 +114,7 @@ class Journey:
         toggler = nav.locator(".navbar-toggler")
         if toggler.is_visible():
             toggler.click()
+            nav.locator(".navbar-collapse.show").wait_for()
         item = nav.get_by_role("link", name=names[-1], exact=True).first
         if not item.is_visible():
             for name in names[:-1]:
@@ -146,6 +152,7 @@ class Journey:
         self.page.screenshot(path=ARTIFACTS / f"{stem}-360.png", full_page=True)
         self.page.set_viewport_size(WIDE)
         self.page.screenshot(path=ARTIFACTS / f"{stem}-1280.png", full_page=True)
+        self.page.set_viewport_size(self.viewport)
 
     def report(self) -> None:
         print(f"\n{self.name}: {len(self.views)} page views, transferred bytes of each (first visit, no cache):")

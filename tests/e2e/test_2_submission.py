@@ -34,7 +34,7 @@ def _upload(j, path) -> None:
 
 def test_the_officer_corrects_and_adds_families_imports_a_list_and_submits(journey, tmp_path):
     j = journey
-    j.login("pengurus")
+    j.login("pengurus", phone=True)
     j.follow(re.compile(r"Desa Gunung Putih: ajukan"))
     assert j.path().startswith("/data-kemiskinan/pengajuan/")
     submission = j.path()

@@ -26,7 +26,7 @@ def _open_from_queue(j) -> None:
 
 
 def _verify(j, minutes) -> None:
-    j.login("kades")
+    j.login("kades", phone=True)
     _open_from_queue(j)
     j.page.locator("main form input[name=minutes]").set_input_files(minutes)
     j.press("Verifikasi", exact=True)

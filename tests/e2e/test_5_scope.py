@@ -13,8 +13,8 @@ pytestmark = pytest.mark.e2e
 def test_an_officer_of_another_village_gets_not_found_for_each_page_of_the_first(journey):
     j = journey
 
-    # The addresses, as the first officer reaches them.
-    j.login("pengurus")
+    # The addresses, as the first officer reaches them on a phone.
+    j.login("pengurus", phone=True)
     j.follow("Buka data kemiskinan")
     if not j.path().startswith("/data-kemiskinan/desa/"):
         j.follow("Desa Gunung Putih")
