@@ -8,6 +8,7 @@ from . import views
 urlpatterns = [
     path("", views.home_page, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("bahasa/", set_language, name="set_language"),
     path("akun/", include("accounts.urls")),
     path("wilayah/", include("regions.urls")),
