@@ -148,10 +148,15 @@ class Journey:
         """Full-page screenshots at a phone's 360 px and a desktop's 1280 px."""
         self.shots += 1
         stem = f"{self.name}-{self.shots:02d}-{label}"
-        self.page.set_viewport_size(NARROW)
-        self.page.screenshot(path=ARTIFACTS / f"{stem}-360.png", full_page=True)
-        self.page.set_viewport_size(WIDE)
-        self.page.screenshot(path=ARTIFACTS / f"{stem}-1280.png", full_page=True)
+        for size, suffix in ((NARROW, "360"), (WIDE, "1280")):
+            self.page.set_viewport_size(size)
+            self.page.wait_for_timeout(250)  # charts redraw for the new width
+            self.page.screenshot(path=ARTIFACTS / f"{stem}-{suffix}.png", full_page=True)
+            if size is NARROW:
+                # On a phone nothing but a scrolling table may reach past the screen's edge.
+                width = self.page.evaluate("document.documentElement.scrollWidth")
+                if width > NARROW["width"]:
+                    self.errors.append(f"[{self.user}] {self.path()} is {width} px wide on a 360 px screen")
         self.page.set_viewport_size(self.viewport)
 
     def report(self) -> None:
