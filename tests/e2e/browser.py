@@ -107,14 +107,19 @@ class Journey:
     def follow(self, name: str | re.Pattern, *, exact: bool = False) -> None:
         self.click(self.link(name, exact=exact))
 
-    def menu(self, *names: str) -> None:
-        """Open an item of the main menu, through its dropdown when it is in one
-        (``menu("Data kemiskinan", "Periode")``; roles with few items have it on the bar itself)."""
+    def unfold_menu(self):
+        """The main menu, unfolded when a phone's screen folds it behind its toggler."""
         nav = self.page.locator("nav.navbar")
         toggler = nav.locator(".navbar-toggler")
         if toggler.is_visible():
             toggler.click()
             nav.locator(".navbar-collapse.show").wait_for()
+        return nav
+
+    def menu(self, *names: str) -> None:
+        """Open an item of the main menu, through its dropdown when it is in one
+        (``menu("Data kemiskinan", "Periode")``; roles with few items have it on the bar itself)."""
+        nav = self.unfold_menu()
         item = nav.get_by_role("link", name=names[-1], exact=True).first
         if not item.is_visible():
             for name in names[:-1]:
