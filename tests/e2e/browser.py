@@ -54,9 +54,8 @@ class Journey:
 
     # -- users -------------------------------------------------------------------------------------
 
-    def login(self, username: str, *, phone: bool = False) -> None:
-        """A fresh browser (no cookies, no cache) for ``username``, logged in through the login form;
-        ``phone``: a 360 px wide screen, where the main menu folds behind its toggler."""
+    def start(self, username: str = "anonymous", *, phone: bool = False) -> None:
+        """A fresh browser (no cookies, no cache), watched: console, page errors, bytes per page view."""
         if self.context is not None:
             self.context.close()
         self.user = username
@@ -75,6 +74,12 @@ class Journey:
         cdp.send("Network.enable")
         cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
         self.page = page
+
+    def login(self, username: str, *, phone: bool = False) -> None:
+        """A fresh browser (no cookies, no cache) for ``username``, logged in through the login form;
+        ``phone``: a 360 px wide screen, where the main menu folds behind its toggler."""
+        self.start(username, phone=phone)
+        page = self.page
         self.goto("/akun/masuk/")
         form = page.locator("form:has(input[name=password])")
         form.locator("input[name=username]").fill(username)
