@@ -54,7 +54,7 @@ def test_an_officer_updates_the_profile_adds_an_officer_records_a_programme_and_
     j.press("Simpan")
     assert "/program/baru/" in j.path()
     j.shot("programme-split-refused")
-    assert j.page.locator(".invalid-feedback, .alert-danger, .errorlist").count() > 0
+    assert "harus berjumlah sama dengan anggarannya (Rp 15.000.000)" in j.text(), j.text()
     form = j.page.locator("main form[method=post]")
     form.locator("[name=funded_csr]").fill("3000000")
     j.press("Simpan")
