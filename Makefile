@@ -1,4 +1,5 @@
-# The two commands: `make run` (set up, seed the demo, serve) and `make test` (the whole suite).
+# The two commands: `make run` (set up, seed the demo, serve) and `make test` (the whole suite; the
+# browser journeys run apart with `make e2e`).
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -40,6 +41,11 @@ run: seed
 test: venv messages
 	@mkdir -p var
 	$(PY) -m pytest -n 2 -q $(PYTEST_ARGS)
+
+# The browser journeys (tests/e2e/): Debian's Chromium against a live portal; screenshots in test-artifacts/e2e/.
+e2e: venv messages
+	@test -x /usr/bin/chromium || { echo "e2e needs Chromium: apt-get install -y chromium" >&2; exit 1; }
+	$(PY) -m pytest -p no:xdist -m e2e -q -s tests/e2e $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home_page, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("bahasa/", set_language, name="set_language"),
     path(
         "bantuan/",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -60,6 +61,12 @@ def guide_index(request: HttpRequest) -> HttpResponse:
 def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
     guide = guides.guide_get(slug)
     return render(request, "guides/guide.html", {"guide": guide, "body": mark_safe(guides.guide_html(guide))})  # noqa: S308 - our own Markdown files
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages that name no icon (the Django admin): the portal's icon."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -11,8 +11,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Substr
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from accounts import policy
@@ -228,6 +230,13 @@ def _display(record: Any, name: str) -> str:
         return "-"
     if isinstance(value, bool):
         return "Ya" if value else "Tidak"
+    # As the pages show them: local time, day first, rupiah amounts (the big integers) grouped.
+    if isinstance(value, dt.datetime):
+        return date_format(timezone.localtime(value), "d-m-Y H:i")
+    if isinstance(value, dt.date):
+        return date_format(value, "d-m-Y")
+    if isinstance(value, int) and isinstance(record._meta.get_field(name), BigIntegerField):
+        return number_format(value, force_grouping=True)
     return str(value)
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import policy
 from accounts.models import Role
 from kaltara_portal import home
+from regions.models import Region
 
 from . import selectors
 from .models import SubmissionState
@@ -47,7 +48,7 @@ def _tone(deadline: Any, today: Any) -> str:
 @home.register
 def my_village_round(user: Any) -> home.Card | None:
     """Pokja members: their village's draft and its deadline; village heads: their village's
-    submission and the verification deadline (two queries)."""
+    submission and the verification deadline (three queries)."""
     is_editor = policy.can(user, "submission.edit")
     heads = [g.region_code for g in policy.grants(user) if g.role == Role.VILLAGE_HEAD]
     if not is_editor and not heads:
@@ -57,14 +58,20 @@ def my_village_round(user: Any) -> home.Card | None:
     if heads:
         round_ = selectors.current_round()
         if round_ is not None:
-            states = dict(round_.submissions.filter(village_code__in=heads).values_list("village_code", "state"))
+            submissions = {
+                code: (state, pk)
+                for code, state, pk in round_.submissions.filter(village_code__in=heads).values_list(
+                    "village_code", "state", "pk"
+                )
+            }
+            names = {r.code: r.display_name for r in Region.objects.filter(code__in=heads)}
             for code in heads:
-                state = states.get(code)
+                state, pk = submissions.get(code, (None, None))
                 lines.append(
                     home.CardLine(
-                        _("%(code)s: verify by %(date)s")
-                        % {"code": code, "date": round_.verify_deadline.strftime("%d-%m-%Y")},
-                        url=reverse("poverty_data:queue"),
+                        _("%(village)s: verify by %(date)s")
+                        % {"village": names.get(code, code), "date": round_.verify_deadline.strftime("%d-%m-%Y")},
+                        url=reverse("poverty_data:submission", args=[pk]) if pk else reverse("poverty_data:queue"),
                         badge=str(SubmissionState(state).label) if state else str(_("Not started")),
                         tone=_tone(round_.verify_deadline, today),
                     )

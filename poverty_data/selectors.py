@@ -18,6 +18,7 @@ from django.db.models import (
     F,
     FilteredRelation,
     IntegerField,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -28,6 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts import policy
 from accounts.models import Role, RoleAssignment
@@ -190,8 +192,17 @@ def pokja_of(*, village: Region) -> Pokja | None:
     return pokja
 
 
-def _shown(field: str, value: Any, reveal: bool) -> Any:
-    return value if reveal or field not in IDENTITY_FIELDS else mask_number(value)
+def _shown(model: type[Model], field: str, value: Any, reveal: bool) -> Any:
+    """A value of the history as a person reads it: choices by their label, yes/no for flags,
+    NIK and No. KK masked unless ``reveal``."""
+    if field in IDENTITY_FIELDS:
+        return value if reveal else mask_number(value)
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    choices = model._meta.get_field(field).flatchoices
+    if choices and value not in (None, ""):
+        return dict(choices).get(value, value)
+    return value
 
 
 def family_history(*, family: Family, reveal: bool = False) -> list[dict[str, Any]]:
@@ -207,11 +218,11 @@ def family_history(*, family: Family, reveal: bool = False) -> list[dict[str, An
             diffs = [
                 (
                     Family._meta.get_field(c.field).verbose_name,
-                    _shown(c.field, c.old, reveal),
-                    _shown(c.field, c.new, reveal),
+                    _shown(Family, c.field, c.old, reveal),
+                    _shown(Family, c.field, c.new, reveal),
                 )
                 for c in delta.changes
-                if c.field not in ("updated_at",)
+                if c.field not in ("updated_at", "version")
             ]
         timeline.append({"record": record, "diffs": diffs})
         previous = record
@@ -228,11 +239,11 @@ def family_history(*, family: Family, reveal: bool = False) -> list[dict[str, An
             diffs = [
                 (
                     Member._meta.get_field(c.field).verbose_name,
-                    _shown(c.field, c.old, reveal),
-                    _shown(c.field, c.new, reveal),
+                    _shown(Member, c.field, c.old, reveal),
+                    _shown(Member, c.field, c.new, reveal),
                 )
                 for c in record.diff_against(before).changes
-                if c.field not in ("nik_valid",)
+                if c.field not in ("nik_valid", "updated_at", "version")
             ]
         timeline.append({"record": record, "diffs": diffs, "member": True})
         last_by_member[record.id] = record

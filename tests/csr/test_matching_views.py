@@ -18,7 +18,18 @@ def test_staff_see_ranked_programmes_with_the_weights_shown(client, province_sta
     html = response.content.decode()
     assert [s.programme.pk for s in response.context["ranked"]] == [programme.pk]
     assert "Cara skor dihitung" in html and "Kesesuaian sektor: 25" in html
+    # The score's rows are criteria, not a "Masa bakti" (an organisation's term of office).
+    assert '<th scope="col">Kriteria</th>' in html and "Masa bakti" not in html
     assert "Belum ada data kemiskinan untuk desa ini." in html
+
+
+def test_the_amount_field_is_prefilled_with_what_is_still_needed_as_a_plain_number(
+    client, province_staff, proposal, programme
+):
+    # A number input cannot read "20.000.000": the browser would drop it and show an empty field.
+    client.force_login(province_staff)
+    html = client.get(matching_url(proposal)).content.decode()
+    assert f'name="amount" id="amount-{programme.pk}" value="{int(proposal.amount_requested)}"' in html
 
 
 def test_staff_confirm_a_match_on_the_page(client, province_staff, proposal, programme):

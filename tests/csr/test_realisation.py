@@ -20,6 +20,13 @@ def accepted(proposal, make_programme, province_staff, company_rep):
     return services.match_accept(user=company_rep, match=match)
 
 
+def test_the_report_form_asks_to_send_the_report_not_for_a_report(client, officer, accepted):
+    # "Report" is both a noun (Laporan) and a verb; the button is the verb.
+    client.force_login(officer)
+    html = client.get(reverse("csr:realisation_create", args=[accepted.pk])).content.decode()
+    assert ">Kirim laporan</button>" in html
+
+
 def test_the_proposer_reports_with_income_and_evidence(client, officer, accepted, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(officer)

@@ -80,6 +80,18 @@ def test_the_change_history_shows_who_changed_what(client, orgs, officer):
     assert "<del>Karang Taruna Gunung Putih</del> → Karang Taruna Tunas Harapan" in history
 
 
+def test_the_history_shows_dates_day_first_and_rupiah_grouped(client, orgs, officer, administrator):
+    services.officer_save(user=administrator, term=orgs.term, **officer_fields())
+    services.programme_save(
+        user=administrator, organisation=orgs.home, title="Sablon", sector="education", year=2026,
+        budget=15_000_000, funded_swadaya=15_000_000,
+    )  # fmt: skip
+    client.force_login(officer)
+    history = client.get(url(orgs.home)).content.decode().split('id="riwayat"')[1]
+    assert "12-03-1998" in history and "1998-03-12" not in history
+    assert "15.000.000" in history and "tahun</strong>: 2026" in history
+
+
 def test_the_history_masks_an_officers_nik(client, orgs, officer, administrator):
     services.officer_save(user=administrator, term=orgs.term, **officer_fields(nik=NIK_WOMAN_1998))
     client.force_login(officer)

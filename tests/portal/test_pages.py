@@ -154,3 +154,10 @@ def test_the_home_page_keeps_a_flat_query_count(client, demo_data, django_assert
     # Each part of the portal adds its cards; the count must not grow with the data.
     with django_assert_max_num_queries(20):
         assert client.get(reverse("home")).status_code == 200
+
+
+def test_favicon_ico_leads_to_the_portal_icon(client, db):
+    # The Django admin names no icon, so browsers ask for /favicon.ico (a 404 logged a console error).
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("img/favicon.svg")
+    assert client.get("/favicon.ico", follow=True).status_code == 200

@@ -71,6 +71,26 @@ def test_the_history_shows_who_changed_what_in_which_submission(
     assert chain.province.display_name in html and "Pemutakhiran Desember 2026" in html
 
 
+def test_the_history_reads_flags_as_yes_or_no_and_choices_by_their_label(
+    client, officer, families, draft, chain, settings, tmp_path
+):
+    from poverty_data import services
+
+    from .test_submission_services import to_state
+
+    settings.MEDIA_ROOT = tmp_path
+    services.change_family_correct(
+        user=officer, submission=draft, expected_version=None, family=families[0], family_version=1,
+        data={"receives_sembako": True, "floor_type": "ceramic"},
+    )  # fmt: skip
+    to_state(draft, "finalised", chain)
+    client.force_login(officer)
+    html = client.get(url(families[0])).content.decode()
+    assert "Sembako/BPNT: <del>Tidak</del> → <ins>Ya</ins>" in html
+    assert "Keramik" in html and "ceramic" not in html
+    assert "True" not in html and "versi: <del>" not in html
+
+
 def test_a_nik_correction_is_masked_in_the_history_unless_revealed(
     client, officer, families, draft, chain, settings, tmp_path
 ):

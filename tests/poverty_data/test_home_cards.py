@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 
 @pytest.fixture(autouse=True)
@@ -33,4 +34,5 @@ def test_a_company_representative_sees_no_poverty_cards(client, company_rep):
 def test_a_village_head_sees_the_verification_deadline_of_their_village(client, village_head, draft):
     client.force_login(village_head)
     html = client.get("/").content.decode()
-    assert "65.01.01.2005: verifikasi paling lambat 15-12-2026" in html and "Draf" in html
+    assert "Desa Gunung Putih: verifikasi paling lambat 15-12-2026" in html and "Draf" in html
+    assert f'href="{reverse("poverty_data:submission", args=[draft.pk])}"' in html

@@ -55,6 +55,17 @@ def test_a_bad_file_shows_each_error_by_row_and_offers_the_report(
     assert not SubmissionChange.objects.exists()
 
 
+def test_upload_again_keeps_the_village_of_the_refused_import(
+    client, officer, pokja, open_round, django_capture_on_commit_callbacks
+):
+    client.force_login(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, "two_heads.csv", open_round, village=pokja.village.code)
+    batch = ImportBatch.objects.get()
+    html = client.get(reverse("poverty_imports:detail", args=[batch.pk])).content.decode()
+    assert f'href="{reverse("poverty_imports:new")}?desa={pokja.village.code}"' in html
+
+
 def test_a_binary_upload_gets_a_clear_message_on_the_form(client, officer, pokja, open_round):
     client.force_login(officer)
     response = upload(client, "binary.bin", open_round)
