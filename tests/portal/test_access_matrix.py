@@ -71,6 +71,9 @@ MATRIX: dict[str, str] = {
     "accounts:password_reset_complete": """
         page  ok|405     ok|405     ok|405     ok|405     ok|405     ok|405     ok|405     ok|405
     """,
+    "accounts:personal_data_access": """
+        page  L|L        ok|ro      403|403    403|403    403|403    403|403    403|403    ok|ro
+    """,
     "regions:browse": """
         page  L|L        ok|ro      ok|ro      ok|ro      ok|ro      ok|ro      ok|ro      ok|ro
     """,
