@@ -5,6 +5,7 @@ Kept apart from the table so the test file reads as the table of expectations.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -300,9 +301,9 @@ class WriteRecorder:
         return result
 
 
-def request(client, method: str, path: str, data: dict[str, Any] | None = None) -> tuple[int, str, list]:
-    """One request in a transaction rolled back afterwards; returns status, redirect target and the
-    rows it wrote."""
+def request(client, method: str, path: str, data: dict[str, Any] | None = None) -> tuple[int, str, list, Any]:
+    """One request in a transaction rolled back afterwards; returns status, redirect target, the
+    rows it wrote and the response."""
     recorder = WriteRecorder()
     with transaction.atomic(), connection.execute_wrapper(recorder):
         if method == "GET":
@@ -310,7 +311,57 @@ def request(client, method: str, path: str, data: dict[str, Any] | None = None) 
         else:
             response = client.post(path, data or {})
         transaction.set_rollback(True)
-    return response.status_code, response.get("Location", ""), recorder.writes
+    return response.status_code, response.get("Location", ""), recorder.writes, response
+
+
+SIXTEEN_DIGITS = re.compile(r"(?<!\d)\d{16}(?!\d)")
+INLINE_TYPES = ("text/html", "application/json", "image/", "application/pdf")
+
+
+def response_problems(response, identity_numbers: frozenset[str]) -> list[str]:
+    """What every answer of the portal must carry, whoever asks: the security headers, downloads
+    as attachments unless an image or a PDF, and no NIK / No. KK in a redirect or an error page."""
+    problems = []
+    headers = response.headers
+    csp = headers.get("Content-Security-Policy", "")
+    if "default-src 'self'" not in csp or "frame-ancestors 'none'" not in csp or "unsafe-inline" in csp:
+        problems.append(f"weak or missing Content-Security-Policy {csp!r}")
+    for name, value in (
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "same-origin"),
+    ):
+        if headers.get(name) != value:
+            problems.append(f"{name} is {headers.get(name)!r}")
+    content_type = headers.get("Content-Type", "")
+    if response.status_code == 200 and not content_type.startswith(INLINE_TYPES):
+        if not headers.get("Content-Disposition", "").startswith("attachment"):
+            problems.append(f"{content_type} served inline")
+    if (
+        SIXTEEN_DIGITS.search(headers.get("Location", ""))
+        and set(SIXTEEN_DIGITS.findall(headers["Location"])) & identity_numbers
+    ):
+        problems.append("a NIK / No. KK in the redirect target")
+    # The error pages (a form sent back with its errors, 400/409, shows the editor's own input).
+    is_error_page = response.status_code in (403, 404, 405) or response.status_code >= 500
+    if is_error_page and not getattr(response, "streaming", False):
+        if set(SIXTEEN_DIGITS.findall(response.content.decode(errors="replace"))) & identity_numbers:
+            problems.append("a NIK / No. KK on an error page")
+    return problems
+
+
+class LogCapture(logging.Handler):
+    """Every log line the portal writes while the matrix runs, formatted as production would."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.lines.append(self.format(record))
+        except Exception:  # noqa: BLE001 - a broken record is still a record
+            self.lines.append(str(record.msg))
 
 
 def path_for(name: str, kwargs: dict[str, Any] | None) -> str:

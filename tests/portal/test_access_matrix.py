@@ -17,11 +17,18 @@ Each cell is ``GET|POST``:
   log excepted).
 - A refused request must write nothing at all, and no answer may be a server error.
 
+Every answer is also checked for what any answer must carry (``response_problems``): the CSP
+without ``unsafe-inline`` and with ``frame-ancestors 'none'``, ``X-Content-Type-Options: nosniff``,
+``X-Frame-Options: DENY``, ``Referrer-Policy``; a download that is not an image or a PDF comes as an
+attachment; no NIK / No. KK of the demo data in a redirect target or on an error page; and nothing
+the portal logs during the run holds a demo NIK, No. KK or member name.
+
 Every request runs in a transaction rolled back afterwards, so the cells do not depend on each other.
 """
 
 from __future__ import annotations
 
+import logging
 from types import SimpleNamespace
 
 import pytest
@@ -30,8 +37,19 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from accounts.models import User
+from poverty_data.models import Family, Member
 
-from .access_matrix_support import ROLES, build_samples, form_data, path_for, request, route_names
+from .access_matrix_support import (
+    ROLES,
+    SIXTEEN_DIGITS,
+    LogCapture,
+    build_samples,
+    form_data,
+    path_for,
+    request,
+    response_problems,
+    route_names,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -431,9 +449,9 @@ def _parse(key: str, cell_rows: str) -> tuple[str, str | None, dict[str, list[tu
     return route, sample or None, sides
 
 
-def _check(expected: str, method: str, answer: tuple[int, str, list]) -> str | None:
+def _check(expected: str, method: str, answer: tuple[int, str, list, object]) -> str | None:
     """None when the answer fits the expected cell, else what went wrong."""
-    status, location, writes = answer
+    status, location, writes, _response = answer
     login = status == 302 and location.startswith(reverse("accounts:login"))
     got = "L" if login else str(status)
     if status >= 500:
@@ -474,7 +492,13 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         seed_all(ctx)
         users = {u.username: u for u in User.objects.all()}
         users["perusahaan_company"] = ctx.objects["company"]
-        yield SimpleNamespace(users=users, samples=build_samples(users), forms={})
+        identity_numbers = frozenset(Member.objects.values_list("nik", flat=True)) | frozenset(
+            Family.objects.values_list("no_kk", flat=True)
+        )
+        names = frozenset(n for n in Member.objects.values_list("name", flat=True) if " " in n and len(n) >= 8)
+        yield SimpleNamespace(
+            users=users, samples=build_samples(users), forms={}, identity_numbers=identity_numbers, names=names
+        )
         transaction.set_rollback(True)
 
 
@@ -515,19 +539,32 @@ def test_each_role_gets_exactly_the_answers_of_the_matrix(demo, role, client, se
         client.force_login(demo.users[role])
     client.raise_request_exception = False
     failures = []
+    logs = LogCapture()
+    logging.getLogger().addHandler(logs)
+    try:
+        _walk_the_matrix(demo, role, column, client, failures)
+    finally:
+        logging.getLogger().removeHandler(logs)
+    assert logs.lines, "the run logged nothing: the log check below would prove nothing"
+    for line in logs.lines:
+        if set(SIXTEEN_DIGITS.findall(line)) & demo.identity_numbers or any(n in line for n in demo.names):
+            failures.append(f"personal data in the log: {line[:200]}")
+    assert failures == [], f"{role}:\n" + "\n".join(failures)
+
+
+def _walk_the_matrix(demo, role: str, column: int, client, failures: list[str]) -> None:
     for key, cells in MATRIX.items():
         route, sample, sides = _parse(key, cells)
         for side, row in sides.items():
             kwargs = {} if sample is None else demo.samples.kwargs[sample][side]
             path = path_for(route, kwargs)
             get_expected, post_expected = row[column]
-            problem = _check(get_expected, "GET", request(client, "GET", path))
-            if problem:
-                failures.append(f"GET  {key} [{side}] {path}: {problem}")
-            problem = _check(post_expected, "POST", request(client, "POST", path, _form(demo, path)))
-            if problem:
-                failures.append(f"POST {key} [{side}] {path}: {problem}")
+            for method, expected, data in (("GET", get_expected, None), ("POST", post_expected, _form(demo, path))):
+                answer = request(client, method, path, data)
+                problems = response_problems(answer[3], demo.identity_numbers)
+                if problem := _check(expected, method, answer):
+                    problems.insert(0, problem)
+                failures += [f"{method:4} {key} [{side}] {path}: {p}" for p in problems]
             if role != "anonymous":
                 # A POST may have logged the user out (the logout page, a password change rolled back).
                 client.force_login(demo.users[role])
-    assert failures == [], f"{role}:\n" + "\n".join(failures)
