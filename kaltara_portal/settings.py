@@ -253,7 +253,9 @@ LOGGING = {
         # One line per event, key=value; messages never carry NIK, No. KK or names.
         "plain": {"format": "%(asctime)s level=%(levelname)s logger=%(name)s %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # A NIK / No. KK quoted by a database error or a traceback is masked before it is written.
+    "filters": {"mask_identity": {"()": "kaltara_portal.log_filters.MaskIdentityNumbers"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_identity"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
