@@ -10,7 +10,8 @@ things happened:
 - the service did not answer for some pins (unreachable, or no data for that exact version): it
   prints "AUDIT SKIPPED" naming them, and exits 0 (or 3 with --strict / AUDIT_STRICT=1). Never a pass.
 
-Usage: scripts/audit.py [--strict] [--service pypi|osv|esms]  (make audit)
+Usage: scripts/audit.py [--strict] [--service pypi|osv|esms]  (make audit; PIP_AUDIT=path overrides
+the pip-audit beside this Python)
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def main() -> int:
         report = Path(tmp) / "report.json"
         result = subprocess.run(  # noqa: S603 - our own venv's pip-audit, fixed arguments
             [
-                str(Path(sys.executable).with_name("pip-audit")),
+                os.environ.get("PIP_AUDIT") or str(Path(sys.executable).with_name("pip-audit")),
                 "--requirement",
                 str(requirements),
                 "--no-deps",
