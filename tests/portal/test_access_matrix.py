@@ -20,7 +20,8 @@ Each cell is ``GET|POST``:
 Every answer is also checked for what any answer must carry (``response_problems``): the CSP
 without ``unsafe-inline`` and with ``frame-ancestors 'none'``, ``X-Content-Type-Options: nosniff``,
 ``X-Frame-Options: DENY``, ``Referrer-Policy``; a download that is not an image or a PDF comes as an
-attachment; no NIK / No. KK of the demo data in a redirect target or on an error page; and nothing
+attachment; no NIK / No. KK of the demo data in a redirect target or on an error page; no page
+links a role to a sample it must get a 404 for (a list leaking a row out of scope would); and nothing
 the portal logs during the run holds a demo NIK, No. KK or member name.
 
 Every request runs in a transaction rolled back afterwards, so the cells do not depend on each other.
@@ -29,6 +30,7 @@ Every request runs in a transaction rolled back afterwards, so the cells do not 
 from __future__ import annotations
 
 import logging
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -434,6 +436,7 @@ MATRIX: dict[str, str] = {
 }
 
 REFUSALS = {"403": 403, "404": 404, "405": 405}
+LINK = re.compile(r'(?:href|action|hx-get|hx-post)="([^"?#]+)')
 # A read page may log that full personal data was shown; nothing else.
 READ_MAY_WRITE = {"accounts_personaldataaccess"}
 
@@ -552,7 +555,19 @@ def test_each_role_gets_exactly_the_answers_of_the_matrix(demo, role, client, se
     assert failures == [], f"{role}:\n" + "\n".join(failures)
 
 
+def _out_of_scope_paths(demo, column: int) -> set[str]:
+    """The sample addresses this role must get a 404 for: no page may link the role to them."""
+    paths = set()
+    for key, cells in MATRIX.items():
+        route, sample, sides = _parse(key, cells)
+        for side, row in sides.items():
+            if sample is not None and row[column][0] == "404":
+                paths.add(path_for(route, demo.samples.kwargs[sample][side]))
+    return paths
+
+
 def _walk_the_matrix(demo, role: str, column: int, client, failures: list[str]) -> None:
+    hidden = _out_of_scope_paths(demo, column)
     for key, cells in MATRIX.items():
         route, sample, sides = _parse(key, cells)
         for side, row in sides.items():
@@ -564,6 +579,9 @@ def _walk_the_matrix(demo, role: str, column: int, client, failures: list[str]) 
                 problems = response_problems(answer[3], demo.identity_numbers)
                 if problem := _check(expected, method, answer):
                     problems.insert(0, problem)
+                if answer[0] == 200 and "text/html" in answer[3].get("Content-Type", ""):
+                    links = set(LINK.findall(answer[3].content.decode(errors="replace")))
+                    problems += [f"links to {link}, which is out of this role's scope" for link in links & hidden]
                 failures += [f"{method:4} {key} [{side}] {path}: {p}" for p in problems]
             if role != "anonymous":
                 # A POST may have logged the user out (the logout page, a password change rolled back).
