@@ -7,4 +7,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self) -> None:
+        from kaltara_portal.navigation import NavItem, register
+
         from . import home_cards  # noqa: F401  (registers the home-page cards)
+
+        register(NavItem(_("Personal data access log"), "accounts:personal_data_access", "audit.view", order=90))

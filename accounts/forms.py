@@ -4,6 +4,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from .models import SUBJECT_LABELS, PersonalDataAccess
+
 
 class LoginForm(AuthenticationForm):
     error_messages = {
@@ -19,3 +21,31 @@ class LoginForm(AuthenticationForm):
     password = forms.CharField(
         label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
+
+
+class PersonalDataAccessFilterForm(forms.Form):
+    """The audit log's filters. A malformed value is dropped (the field shows its error), never an error page."""
+
+    user = forms.CharField(label=_("User"), required=False, max_length=150)
+    action = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", "---"), *PersonalDataAccess.Action.choices]
+    )
+    subject = forms.ChoiceField(label=_("Record"), required=False, choices=[("", "---"), *SUBJECT_LABELS.items()])
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            css = (
+                "form-select form-select-sm"
+                if isinstance(field.widget, forms.Select)
+                else "form-control form-control-sm"
+            )
+            field.widget.attrs["class"] = css
+            if name == "user":
+                field.widget.attrs["placeholder"] = _("Username or name")
+
+    def valid_filters(self) -> dict:
+        self.is_valid()
+        return {name: value for name, value in getattr(self, "cleaned_data", {}).items() if value not in ("", None)}

@@ -138,11 +138,36 @@ class PersonalDataAccess(models.Model):
     rows = models.PositiveIntegerField(_("rows"), default=1)
     at = models.DateTimeField(_("at"), auto_now_add=True)
 
+    # Seen by province staff (their province) and administrators: the audit log page.
+    policy_region_field = "region_code"
+
     class Meta:
         verbose_name = _("personal data access")
         verbose_name_plural = _("personal data accesses")
         ordering = ["-at"]
-        indexes = [models.Index(fields=["user", "at"], name="pda_user_at_idx")]
+        indexes = [
+            # The audit log page filtered by user (accounts.selectors.personal_data_accesses).
+            models.Index(fields=["user", "at"], name="pda_user_at_idx"),
+            # The audit log page, newest first, with a date range.
+            models.Index(fields=["-at"], name="pda_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.action} {self.subject} {self.object_id}"
+
+    @property
+    def policy_region_code(self) -> str:
+        return self.region_code
+
+    @property
+    def subject_label(self) -> str:
+        return str(SUBJECT_LABELS.get(self.subject, self.subject))
+
+
+# What kind of record a log entry is about, for the audit log page (the subject names the code writes).
+SUBJECT_LABELS = {
+    "poverty_data.family": _("Family"),
+    "poverty_data.member": _("Family member"),
+    "poverty_data.submission": _("Submission"),
+    "poverty_members": _("Poverty data export"),
+}

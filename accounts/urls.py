@@ -29,5 +29,6 @@ urlpatterns = [
         auth_views.PasswordResetConfirmView.as_view(success_url=reverse_lazy("accounts:password_reset_complete")),
         name="password_reset_confirm",
     ),
+    path("log-akses-data-pribadi/", views.personal_data_access_list, name="personal_data_access"),
     path("sandi/atur/selesai/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
 ]

@@ -512,6 +512,17 @@ TAKE_BACK = {
 }
 
 
+def submission_return_check(*, user: Any, submission: Submission) -> None:
+    """Raise unless ``user`` may return ``submission`` now: ValidationError in a state nobody returns
+    from, PermissionDenied when it is not the user's turn (asked before the reason is read)."""
+    action = RETURN_ACTION.get(submission.state)
+    if action is None:
+        raise ValidationError(
+            _("This is not possible while the submission is %(state)s.") % {"state": submission.get_state_display()}
+        )
+    policy.require(user, action, submission)
+
+
 def can_return(user: Any, submission: Submission) -> bool:
     action = RETURN_ACTION.get(submission.state)
     return bool(action and policy.can(user, action, submission))
@@ -529,12 +540,7 @@ def can_take_back(user: Any, submission: Submission) -> bool:
 @transaction.atomic
 def submission_return(*, user: Any, submission: Submission, reason: str) -> Submission:
     """A reviewer sends the submission back to the Pokja as a draft, saying why."""
-    action = RETURN_ACTION.get(submission.state)
-    if action is None:
-        raise ValidationError(
-            _("This is not possible while the submission is %(state)s.") % {"state": submission.get_state_display()}
-        )
-    policy.require(user, action, submission)
+    submission_return_check(user=user, submission=submission)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Give the reason for returning it."))

@@ -390,6 +390,7 @@ def submission_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
             services.submission_finalise(user=user, submission=submission)
             messages.success(request, _("Finalised: the changes are now in the village's data."))
         elif action == "return":
+            services.submission_return_check(user=user, submission=submission)
             form = ReasonForm(request.POST)
             if not form.is_valid():
                 if back:

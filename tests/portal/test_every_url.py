@@ -2,7 +2,7 @@
 
 The URLs come from the resolver, so a new view is covered automatically. Ids are tried as an
 existing one (1, 2, 3), one that does not exist and a malformed one. The full access matrix
-(expected 200/403/404 per role) is issue #7's; this test guards against 500s and leaks meanwhile.
+(expected 200/403/404 per role) is test_access_matrix.py; this test also tries junk ids and bad fields.
 """
 
 from __future__ import annotations

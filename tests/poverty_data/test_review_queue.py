@@ -71,6 +71,17 @@ def test_returning_from_the_queue_needs_a_reason(client, draft, chain):
     assert (draft.state, draft.last_return_reason) == (SubmissionState.DRAFT, "RT salah")
 
 
+@pytest.mark.parametrize("reason", ["", "RT salah"])
+def test_a_reviewer_whose_turn_it_is_not_is_refused_a_return_whatever_the_reason(client, draft, chain, reason):
+    # Found by the access matrix: the reason used to be checked first, so an empty one answered 400.
+    to_state(draft, SubmissionState.VERIFIED, chain)
+    client.force_login(chain.province)
+    response = client.post(reverse("poverty_data:submission_action", args=[draft.pk, "return"]), {"reason": reason})
+    assert response.status_code == 403
+    draft.refresh_from_db()
+    assert draft.state == SubmissionState.VERIFIED
+
+
 def test_the_queue_keeps_a_flat_query_count(client, province_staff, administrator, django_assert_max_num_queries):
     from regions.models import Region
     from regions.services import RegionRow, regions_import
