@@ -111,6 +111,10 @@ def main() -> int:
             return 1
         print(f"(a) portal import: {portal_s:.1f} s ({written / portal_s:,.0f} rows/s), peak memory {peak_mb:.0f} MB")
         print("    " + result.stdout.strip().replace("\n", "\n    "))
+        # The import's own log: how long each step took.
+        for line in result.stderr.splitlines():
+            if " in " in line and "logger=poverty_imports" in line:
+                print("    step: " + line.split(": ", 1)[-1])
 
         # (b) django-import-export on the first rows, extrapolated.
         ie_s, ie_rows = import_export_rate(path, IMPORT_EXPORT_ROWS)
