@@ -226,6 +226,8 @@ def scoped[M: Model](queryset: QuerySet[M], user: Any, action: str) -> QuerySet[
         company_field=getattr(model, "policy_company_field", None),
         owner_field=getattr(model, "policy_owner_field", None),
     )
+    if q == Q():  # a global grant: every row (``Q() | more`` would narrow it to ``more``)
+        return queryset.all()
     # A model may open rows beyond its field scopes (e.g. published CSR programmes to every role):
     # ``policy_extra_q(user, action)`` returns a Q of those rows, or None.
     extra = getattr(model, "policy_extra_q", None)

@@ -159,6 +159,7 @@ def build_samples(users: dict[str, Any]) -> Samples:
         ("job", job),
     ):
         s.add(key, **pk(objs))
+    s.add("guide", home={"slug": "pengurus-karang-taruna"})
     s.add("organisation_pk", **both(lambda side: {"organisation_pk": org[side].pk}))
     s.add("term_pk", **both(lambda side: {"term_pk": term[side].pk}))
     s.add("assistance", **pk({"home": om.Assistance.objects.filter(organisation=org["home"]).first(),
