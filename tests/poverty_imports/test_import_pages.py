@@ -196,3 +196,13 @@ def test_an_export_of_a_region_outside_the_scope_is_refused(client, officer, pok
     client.force_login(officer)
     response = client.post(reverse("poverty_imports:export"), {"region": "65.03.01.2001", "format": "csv"})
     assert response.status_code == 200 and not Job.objects.exists()
+
+
+def test_an_administrator_follows_every_import(client, officer, other_officer, administrator, open_round):
+    mine = ImportBatch.objects.create(created_by=officer, round=open_round, file_name="a.csv")
+    theirs = ImportBatch.objects.create(created_by=other_officer, round=open_round, file_name="b.csv")
+    client.force_login(administrator)
+    listing = client.get(reverse("poverty_imports:list")).content.decode()
+    assert "a.csv" in listing and "b.csv" in listing
+    for batch in (mine, theirs):
+        assert client.get(reverse("poverty_imports:detail", args=[batch.pk])).status_code == 200
