@@ -455,6 +455,9 @@ def _require_state(submission: Submission, state: str) -> None:
 def submission_submit(*, user: Any, submission: Submission) -> Submission:
     """Pokja: send the draft to the village head. Malformed NIK or No. KK must be fixed first."""
     _require_editor(user, submission)
+    # Lock the row before checking: an edit landing between the check and the state change would
+    # otherwise go up unchecked. An edit waits here and then finds the version moved (StaleEdit).
+    list(Submission.objects.select_for_update().filter(pk=submission.pk).values_list("pk"))
     issues = submission_issues(submission)
     if any(i.errors for i in issues.values()):
         raise ValidationError(_("Fix the errors marked in the changes before submitting."))
