@@ -95,6 +95,10 @@ class Rendezvous:
 
         return run
 
+    def anyone_arrived(self) -> bool:
+        with self._guard:
+            return bool(self._arrived)
+
     def meet(self) -> None:
         me = threading.get_ident()
         if me not in self._pids or me in self._arrived:

@@ -307,7 +307,7 @@ def test_an_edit_landing_while_the_pokja_submits_is_checked_or_refused(
         return services.submission_submit(user=officer, submission=_fresh(draft))
 
     def edit_with_an_error():
-        wait_until(lambda: bool(rendezvous._arrived), timeout=15)  # once the submit has checked
+        wait_until(rendezvous.anyone_arrived)  # once the submit has checked
         return services.change_new_family(
             user=second_pokja_member,
             submission=_fresh(draft),
