@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, settings
 
-from tests.csr.conftest import make_programme, make_proposal  # noqa: F401
+from tests.csr.conftest import make_programme, make_proposal, proposal  # noqa: F401
 from tests.poverty_data.conftest import draft, families, open_round, pokja  # noqa: F401
 
 settings.register_profile(
