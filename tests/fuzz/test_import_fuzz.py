@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 
 import pytest
@@ -219,6 +220,34 @@ def test_a_huge_cell_in_a_row_is_a_file_error_that_names_the_row():
     with translation.override("id"):
         error, _issues = read_and_check(data)
     assert error is not None and "2" in error
+
+
+def _workbook_with(damage: str) -> bytes:
+    workbook = Workbook()
+    workbook.active.append(list(REQUIRED))
+    workbook.active.append([GOOD_ROW[c] for c in REQUIRED])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            content = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                if damage == "sheet dropped":
+                    continue
+                content = content[: len(content) // 2]  # cut in the middle of the rows
+            if name == "xl/workbook.xml" and damage == "no sheets":
+                content = re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", content)
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("damage", ["no sheets", "sheet dropped", "sheet cut short"])
+def test_an_xlsx_without_sheets_or_with_a_damaged_sheet_is_a_file_error(damage):
+    with translation.override("id"):
+        error, _issues = read_and_check(_workbook_with(damage))
+    assert error is not None and error.startswith("Berkas Excel"), error
 
 
 # ---- the import stores nothing from a bad file ------------------------------------------------
