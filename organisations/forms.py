@@ -192,8 +192,27 @@ class EventForm(forms.ModelForm):
         widgets = date_widgets("starts_on", "ends_on") | {"materials": forms.Textarea(attrs={"rows": 3})}
 
 
+class ModelIdsField(forms.ModelMultipleChoiceField):
+    """Ids beyond a 64-bit integer are refused like any id that is not a choice.
+
+    SQLite raises ``OverflowError`` for them in the ``IN (...)`` lookup (PostgreSQL drops them).
+    """
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            try:
+                number = int(str(pk))
+            except ValueError:
+                continue  # not a number: the parent refuses it
+            if not -(2**63) <= number < 2**63:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
 class InviteForm(forms.Form):
-    organisations = forms.ModelMultipleChoiceField(
+    organisations = ModelIdsField(
         label=_("Karang Taruna to invite"),
         queryset=Organisation.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 12}),

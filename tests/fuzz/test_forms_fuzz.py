@@ -187,3 +187,12 @@ def test_a_term_starting_in_a_far_year_is_refused_on_its_field_not_a_crash(start
     )
     assert not form.is_valid()
     assert form.errors["starts_on"] == ["Masukkan tanggal antara tahun 1900 dan 2100."]
+
+
+@pytest.mark.parametrize("pk", ["9" * 40, str(2**63), "-" + "9" * 25])
+def test_an_organisation_id_beyond_any_integer_is_refused_on_the_invite_field_not_a_crash(pk, world):
+    form = org_forms.InviteForm(
+        data=MultiValueDict({"organisations": [pk]}), organisations=type(world.organisation).objects.all()
+    )
+    assert not form.is_valid()
+    assert list(form.errors) == ["organisations"]
