@@ -17,7 +17,7 @@ from django import forms
 from django.contrib.messages import constants
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from csr import forms as csr_forms
@@ -196,6 +196,7 @@ def test_any_post_to_a_form_page_is_saved_or_refused_with_nothing_stored(name, d
     village=st.sampled_from(["", "65.01.01.2005", "65.03.01.2001", "99.99.99.9999", "x" * 20]),
     sheet=st.one_of(st.just(""), st.text(max_size=120)),
 )
+@example(content=b"\x01", name="a" * 300 + ".csv", village="", sheet="")  # the job's title overflowed on PostgreSQL
 def test_an_uploaded_list_that_is_wrong_is_refused_and_imports_nothing(
     content, name, village, sheet, world, client, django_capture_on_commit_callbacks
 ):
