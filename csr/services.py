@@ -4,6 +4,10 @@ A refused rule raises ``ValidationError`` with an Indonesian message (through ge
 changes nothing; a refused permission raises ``PermissionDenied``. Money rules are checked
 inside the transaction with the programme row locked (``select_for_update``), so two staff
 confirming or two representatives accepting at once can never overspend a programme.
+
+Rows are locked in one order, programme -> match -> proposal, and each lock takes only its own
+row (``of=("self",)``): a lock reaching through ``select_related`` into the programme or the
+proposal made an accept and a decline of the same match deadlock each other.
 """
 
 from __future__ import annotations
@@ -233,7 +237,7 @@ def proposal_transition(*, user, proposal: Proposal, name: str, note: str = "") 
     """Move a proposal along one of ``TRANSITIONS`` with a note the proposer sees."""
     if name not in TRANSITIONS:
         raise ValidationError(_("Unknown step."))
-    proposal = Proposal.objects.select_for_update().select_related("village").get(pk=proposal.pk)
+    proposal = Proposal.objects.select_for_update(of=("self",)).select_related("village").get(pk=proposal.pk)
     policy.require(user, TRANSITION_ACTION[name], proposal)
     sources, target = TRANSITIONS[name]
     if proposal.state not in sources:
@@ -298,7 +302,7 @@ def match_confirm(*, user, proposal: Proposal, programme: Programme, amount, not
     if amount <= 0:
         raise ValidationError({"amount": _("The amount must be more than zero.")})
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
-    proposal = Proposal.objects.select_for_update().select_related("village").get(pk=proposal.pk)
+    proposal = Proposal.objects.select_for_update(of=("self",)).select_related("village").get(pk=proposal.pk)
     if programme.status != ProgrammeStatus.OPEN:
         raise ValidationError(_("The programme is not open."))
     if proposal.state not in MATCHABLE_STATES:
@@ -354,7 +358,7 @@ def match_accept(*, user, match: Match, note: str = "") -> Match:
     """The company accepts: the amount is committed, rechecked against the locked programme."""
     policy.require(user, "match.decide", match)
     programme = Programme.objects.select_for_update().get(pk=match.programme_id)
-    match = Match.objects.select_for_update().select_related("proposal__village").get(pk=match.pk)
+    match = Match.objects.select_for_update(of=("self",)).select_related("proposal__village").get(pk=match.pk)
     if match.state != MatchState.CONFIRMED:
         raise ValidationError(_("This match is no longer waiting for the company."))
     committed = programme.matches.filter(state=MatchState.ACCEPTED).aggregate(t=Sum("amount"))["t"] or Decimal(0)
@@ -386,7 +390,7 @@ def match_decline(*, user, match: Match, reason: str) -> Match:
     policy.require(user, "match.decide", match)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for declining: the proposer will read it.")})
-    match = Match.objects.select_for_update().select_related("programme__company").get(pk=match.pk)
+    match = Match.objects.select_for_update(of=("self",)).select_related("programme__company").get(pk=match.pk)
     if match.state != MatchState.CONFIRMED:
         raise ValidationError(_("This match is no longer waiting for the company."))
     match.state = MatchState.DECLINED

@@ -17,7 +17,11 @@ logger = logging.getLogger(__name__)
 
 
 def job_start(*, owner: Any, kind: str, title: str, task: Any, params: dict | None = None) -> Job:
-    """Create a job and enqueue ``task`` (a Django task taking ``job_id``) once the transaction commits."""
+    """Create a job and enqueue ``task`` (a Django task taking ``job_id``) once the transaction commits.
+
+    The title is cut to fit its column: it often quotes a file name, and those can be long.
+    """
+    title = title[: Job._meta.get_field("title").max_length]
     job = Job.objects.create(owner=owner, kind=kind, title=title, params=params or {})
     transaction.on_commit(lambda: task.enqueue(job_id=str(job.pk)))
     return job

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -76,6 +77,9 @@ class OrganisationCreateForm(OrganisationForm):
         self.fields["region"].queryset = regions
 
 
+TERM_DATE_RANGE = (dt.date(1900, 1, 1), dt.date(2100, 12, 31))
+
+
 class TermForm(forms.ModelForm):
     class Meta:
         model = Term
@@ -89,6 +93,19 @@ class TermForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["ends_on"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        # A term's dates are counted in years (five-year term, officers' ages): keep them where that works.
+        data = super().clean()
+        for name in services.TERM_FIELDS[1:]:
+            day = data.get(name)
+            if day and not TERM_DATE_RANGE[0] <= day <= TERM_DATE_RANGE[1]:
+                self.add_error(
+                    name,
+                    _("Enter a date between %(first)s and %(last)s.")
+                    % {"first": TERM_DATE_RANGE[0].year, "last": TERM_DATE_RANGE[1].year},
+                )
+        return data
 
     def _post_clean(self) -> None:
         if self.cleaned_data.get("starts_on") and not self.cleaned_data.get("ends_on"):
@@ -175,8 +192,27 @@ class EventForm(forms.ModelForm):
         widgets = date_widgets("starts_on", "ends_on") | {"materials": forms.Textarea(attrs={"rows": 3})}
 
 
+class ModelIdsField(forms.ModelMultipleChoiceField):
+    """Ids beyond a 64-bit integer are refused like any id that is not a choice.
+
+    SQLite raises ``OverflowError`` for them in the ``IN (...)`` lookup (PostgreSQL drops them).
+    """
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            try:
+                number = int(str(pk))
+            except ValueError:
+                continue  # not a number: the parent refuses it
+            if not -(2**63) <= number < 2**63:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
 class InviteForm(forms.Form):
-    organisations = forms.ModelMultipleChoiceField(
+    organisations = ModelIdsField(
         label=_("Karang Taruna to invite"),
         queryset=Organisation.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 12}),

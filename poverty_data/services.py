@@ -455,6 +455,9 @@ def _require_state(submission: Submission, state: str) -> None:
 def submission_submit(*, user: Any, submission: Submission) -> Submission:
     """Pokja: send the draft to the village head. Malformed NIK or No. KK must be fixed first."""
     _require_editor(user, submission)
+    # Lock the row before checking: an edit landing between the check and the state change would
+    # otherwise go up unchecked. An edit waits here and then finds the version moved (StaleEdit).
+    list(Submission.objects.select_for_update().filter(pk=submission.pk).values_list("pk"))
     issues = submission_issues(submission)
     if any(i.errors for i in issues.values()):
         raise ValidationError(_("Fix the errors marked in the changes before submitting."))
@@ -605,6 +608,7 @@ def submission_finalise(*, user: Any, submission: Submission) -> Submission:
     conflicts with the master data (a field changed since the Pokja read it).
     """
     policy.require(user, "submission.finalise", submission)
+    _one_finalisation_at_a_time()
     locked = Submission.objects.select_for_update().select_related("round").get(pk=submission.pk)
     _require_state(locked, S.APPROVED)
     changes = list(locked.changes.select_related("member").order_by("pk"))
@@ -637,6 +641,21 @@ def submission_finalise(*, user: Any, submission: Submission) -> Submission:
     )
     submission.refresh_from_db()
     return locked
+
+
+# The PostgreSQL advisory lock held by a finalisation for its transaction (any constant unique to it).
+FINALISE_LOCK = 6_500_001
+
+
+def _one_finalisation_at_a_time() -> None:
+    """Finalisations run one after another across all villages and rounds.
+
+    Each checks for duplicate NIKs against every active family and then writes; two at once
+    would each miss the NIKs the other brings in. (SQLite lets one writer in at a time anyway.)
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FINALISE_LOCK])
 
 
 def _plan(changes: list[SubmissionChange], *, village: Region) -> _Apply:

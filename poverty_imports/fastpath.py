@@ -107,6 +107,8 @@ class NotForCopy(Exception):
 def _header(handle: IO[bytes], info: SourceFile, village_given: bool, extra: tuple[str, ...]) -> tuple[list, int]:
     """The column mapping and the byte offset where the data starts."""
     info.encoding = detect_encoding(handle)
+    if info.encoding not in ("utf-8-sig", "cp1252"):  # UTF-16 (Excel's "Unicode text"): the portable path
+        raise NotForCopy
     handle.seek(0)
     head = handle.read(CHUNK)
     end = head.find(b"\n")
@@ -660,7 +662,19 @@ def submissions_for(batch: Any, user: Any) -> dict[str, tuple[int, int]]:
          "at": now},
         sql,
     )  # fmt: skip
+    from .services import NoLongerDraft
+
+    villages = f"(SELECT DISTINCT village_code FROM {staged} WHERE batch_id = %s AND valid)"  # noqa: S608
+    lock = f"""
+        SELECT s.village_code, s.id, s.version, s.state FROM {Submission._meta.db_table} s
+        WHERE s.round_id = %s AND s.village_code IN {villages}
+        ORDER BY s.village_code FOR UPDATE
+    """  # noqa: S608 - the names are ours
     with connection.cursor() as cursor:
+        # Lock the drafts (in code order, as the portable path does) and refuse when one moved on.
+        cursor.execute(lock, [batch.round_id, batch.pk])
+        if moved_on := [code for code, _pk, _v, state in cursor.fetchall() if state != SubmissionState.DRAFT]:
+            raise NoLongerDraft(moved_on)
         cursor.execute(
             f"""
             WITH created AS (
@@ -668,9 +682,8 @@ def submissions_for(batch: Any, user: Any) -> dict[str, tuple[int, int]]:
                 SELECT {submission_values}
                 FROM (SELECT DISTINCT village_code FROM {staged} WHERE batch_id = {sql.lit(batch.pk)} AND valid) v
                 JOIN regions_region r ON r.code = v.village_code
-                WHERE NOT EXISTS (SELECT 1 FROM {Submission._meta.db_table} s
-                                  WHERE s.round_id = {sql.lit(batch.round_id)} AND s.village_id = r.id)
                 ORDER BY r.code
+                ON CONFLICT (round_id, village_id) DO NOTHING
                 RETURNING id
             )
             INSERT INTO {SubmissionEvent._meta.db_table} ({event_columns})
@@ -678,14 +691,12 @@ def submissions_for(batch: Any, user: Any) -> dict[str, tuple[int, int]]:
             """,  # noqa: S608 - the names are ours, the values parameters
             sql.params,
         )
-        cursor.execute(
-            f"""
-            SELECT s.village_code, s.id, s.version FROM {Submission._meta.db_table} s
-            WHERE s.round_id = %s AND s.village_code IN (SELECT village_code FROM {staged} WHERE batch_id = %s AND valid)
-            """,  # noqa: S608
-            [batch.round_id, batch.pk],
-        )
-        return {code: (pk, version) for code, pk, version in cursor.fetchall()}
+        # Created here or by an import running beside this one: locked now too, and still drafts.
+        cursor.execute(lock, [batch.round_id, batch.pk])
+        found = cursor.fetchall()
+        if moved_on := [code for code, _pk, _v, state in found if state != SubmissionState.DRAFT]:
+            raise NoLongerDraft(moved_on)
+        return {code: (pk, version) for code, pk, version, _state in found}
 
 
 def new_families(batch: Any, user: Any) -> tuple[int, dict[int, int]]:

@@ -1,5 +1,6 @@
 """Reading the poverty lists villages really hold: CSV (any of , ; | tab; UTF-8 with or
-without BOM, or Windows-1252) and XLSX (first sheet or a named one), one row per member.
+without BOM, Windows-1252, or UTF-16 with its BOM as Excel's "Unicode text") and XLSX
+(first sheet or a named one), one row per member.
 
 The reader streams: it never holds the file in memory. It recognises the file from its
 content, not its name; matches headers ignoring case, spaces, dots and underscores; and
@@ -30,6 +31,7 @@ SNIFF_BYTES = 64 * 1024
 
 XLSX_MAGIC = b"PK\x03\x04"
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2: old .xls, or an encrypted (password-protected) .xlsx
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # Excel's "Unicode text" export
 
 
 class ImportFileError(Exception):
@@ -72,27 +74,42 @@ def detect_kind(head: bytes) -> str:
         )
     if not head.strip():
         raise ImportFileError(_("The file is empty."))
+    if head.startswith(UTF16_BOMS):
+        return "csv"
     if b"\x00" in head[:SNIFF_BYTES]:
         raise ImportFileError(_("The file is not a CSV or XLSX file (it contains binary data)."))
     return "csv"
 
 
 def detect_encoding(stream: IO[bytes]) -> str:
-    """'utf-8-sig' when the whole file is valid UTF-8 (with or without BOM), else 'cp1252'.
+    """'utf-16' after a UTF-16 BOM; 'utf-8-sig' when the whole file is valid UTF-8 (with or
+    without BOM); else 'cp1252' when the whole file is valid Windows-1252.
 
-    One streamed pass with an incremental decoder; the stream is rewound afterwards.
+    Streamed passes with an incremental decoder; the stream is rewound afterwards. A file
+    that is none of these (five byte values mean nothing in Windows-1252) is refused.
     """
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    stream.seek(0)
+    candidates = ("utf-16",) if stream.read(2) in UTF16_BOMS else ("utf-8-sig", "cp1252")
+    for encoding in candidates:
+        if _decodes(stream, encoding):
+            return encoding
+    raise ImportFileError(
+        _("The file is not readable text: save it again as “CSV UTF-8” or as an Excel workbook (.xlsx).")
+    )
+
+
+def _decodes(stream: IO[bytes], encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
     stream.seek(0)
     try:
         while chunk := stream.read(1024 * 1024):
             decoder.decode(chunk)
         decoder.decode(b"", final=True)
-        encoding = "utf-8-sig"
     except UnicodeDecodeError:
-        encoding = "cp1252"
-    stream.seek(0)
-    return encoding
+        return False
+    finally:
+        stream.seek(0)
+    return True
 
 
 def detect_delimiter(header_line: str) -> str:
@@ -143,8 +160,11 @@ def _csv_rows(
     first = text.readline()
     if not first.strip():
         raise ImportFileError(_("The file is empty."))
-    info.delimiter = detect_delimiter(first.rstrip("\r\n"))
-    header = next(csv.reader([first], delimiter=info.delimiter))
+    try:
+        info.delimiter = detect_delimiter(first.rstrip("\r\n"))
+        header = next(csv.reader([first], delimiter=info.delimiter))
+    except csv.Error:
+        raise ImportFileError(_too_long(1)) from None
     mapping, info.columns, info.ignored_columns = map_columns(
         header, extra_optional=extra_optional, village_given=village_given
     )
@@ -157,10 +177,16 @@ def _csv_rows(
                 continue
             values = {name: record[i] if i < len(record) else "" for i, name in enumerate(mapping) if name}
             yield SourceRow(number=number, values=values)
-    except csv.Error as exc:
-        raise ImportFileError(
-            _("Row %(row)d: the CSV is malformed (%(detail)s).") % {"row": number, "detail": exc}
-        ) from None
+    except csv.Error:
+        # The only error of a non-strict reader: a cell over the limit, most often a quote never closed.
+        raise ImportFileError(_too_long(number + 1)) from None
+
+
+def _too_long(row: int) -> str:
+    return _(
+        'Row %(row)d: a cell is longer than %(limit)d characters. Usually a quote mark (") is not closed; '
+        "otherwise the file is not a list of members."
+    ) % {"row": row, "limit": csv.field_size_limit()}
 
 
 def _xlsx_rows(
@@ -187,8 +213,10 @@ def _xlsx_rows(
                     % {"sheet": sheet, "sheets": ", ".join(workbook.sheetnames)}
                 )
             worksheet = workbook[sheet]
-        else:
+        elif workbook.worksheets:
             worksheet = workbook.worksheets[0]
+        else:
+            raise ImportFileError(_("The Excel file has no sheet."))
         rows = worksheet.iter_rows(values_only=True)
         header = next(rows, None)
         if header is None or not any(c not in (None, "") for c in header):
@@ -203,6 +231,12 @@ def _xlsx_rows(
                 continue
             values = {name: record[i] if i < len(record) else None for i, name in enumerate(mapping) if name}
             yield SourceRow(number=number, values=values)
+    except ImportFileError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the sheet is parsed lazily: damage shows while reading rows
+        raise ImportFileError(
+            _("The Excel file is damaged and cannot be read (%(detail)s).") % {"detail": type(exc).__name__}
+        ) from None
     finally:
         workbook.close()
 

@@ -314,10 +314,15 @@ def import_run(
         StagedRow.objects.filter(batch=batch).delete()
         return _finish(batch, ctx, ImportStatus.REFUSED)
     progress(ctx.report.rows_read, _("Writing the changes into the submissions"))
-    with transaction.atomic():
-        counts = _write_changes(ctx)
-        for key, value in counts.items():
-            setattr(batch, key, value)
+    try:
+        with transaction.atomic():
+            counts = _write_changes(ctx)
+    except NoLongerDraft as exc:
+        ctx.report.file_error = exc.message
+        StagedRow.objects.filter(batch=batch).delete()
+        return _finish(batch, ctx, ImportStatus.REFUSED)
+    for key, value in counts.items():
+        setattr(batch, key, value)
     clock.lap("changes written")
     StagedRow.objects.filter(batch=batch).delete()
     clock.lap("staging cleared")
@@ -693,40 +698,78 @@ class Sub(NamedTuple):
     version: int
 
 
+class NoLongerDraft(Exception):  # noqa: N818 - reads as the situation it reports
+    """A village's submission moved on from draft while the file was checked; nothing is written."""
+
+    def __init__(self, codes: list[str]) -> None:
+        self.message = _(
+            "The submission of village %(villages)s was sent on while this file was being checked. Nothing was imported."
+        ) % {"villages": ", ".join(codes[:5])}
+        super().__init__(self.message)
+
+
 def _submissions_for(batch: ImportBatch, codes: list[str], user: Any) -> dict[str, Sub]:
     """(id, version) of the draft submission of each village in the round, created when missing.
 
+    The submissions are locked (in code order) until the changes are written and still must be
+    drafts: the Pokja may have submitted one while the file was checked, and a second import of
+    the same file waits here and then finds the first one's changes already proposed.
     Plain tuples in chunks of 2,000 villages: a national file touches 84,000 submissions.
     """
     found: dict[str, Sub] = {}
     for start in range(0, len(codes), 2000):
         chunk = codes[start : start + 2000]
-        existing = {
-            code: Sub(pk, version)
-            for code, pk, version in Submission.objects.filter(round=batch.round, village_code__in=chunk).values_list(
-                "village_code", "pk", "version"
-            )
-        }
+        existing: dict[str, Sub] = {}
+        moved_on: list[str] = []
+        for code, pk, version, state in (
+            Submission.objects.select_for_update()
+            .filter(round=batch.round, village_code__in=chunk)
+            .order_by("village_code")
+            .values_list("village_code", "pk", "version", "state")
+        ):
+            existing[code] = Sub(pk, version)
+            if state != SubmissionState.DRAFT:
+                moved_on.append(code)
+        if moved_on:
+            raise NoLongerDraft(moved_on)
         missing = [c for c in chunk if c not in existing]
         if missing:
             regions = dict(Region.objects.filter(code__in=missing).values_list("code", "pk"))
+            # A concurrent import may be creating the same drafts: its rows win, ours are skipped.
             Submission.objects.bulk_create(
-                [Submission(round=batch.round, village_id=regions[c], village_code=c) for c in missing], batch_size=1000
+                [Submission(round=batch.round, village_id=regions[c], village_code=c) for c in missing],
+                batch_size=1000,
+                ignore_conflicts=True,
             )
-            created = dict(
-                Submission.objects.filter(round=batch.round, village_code__in=missing).values_list("village_code", "pk")
+            created: dict[str, Sub] = {}
+            for code, pk, version, state in (
+                Submission.objects.select_for_update()
+                .filter(round=batch.round, village_code__in=missing)
+                .order_by("village_code")
+                .values_list("village_code", "pk", "version", "state")
+            ):
+                created[code] = Sub(pk, version)
+                if state != SubmissionState.DRAFT:
+                    moved_on.append(code)
+            if moved_on:
+                raise NoLongerDraft(moved_on)
+            logged = set(
+                SubmissionEvent.objects.filter(
+                    submission_id__in=[sub.pk for sub in created.values()], action=SubmissionEvent.Action.CREATED
+                ).values_list("submission_id", flat=True)
             )
             SubmissionEvent.objects.bulk_create(
                 [
                     SubmissionEvent(
-                        submission_id=pk, action=SubmissionEvent.Action.CREATED, to_state=SubmissionState.DRAFT,
+                        submission_id=sub.pk, action=SubmissionEvent.Action.CREATED, to_state=SubmissionState.DRAFT,
                         version=1, user=user,
                     )
-                    for pk in created.values()
+                    for sub in created.values()
+                    if sub.pk not in logged
                 ],
                 batch_size=1000,
             )  # fmt: skip
-            existing.update({code: Sub(pk, 1) for code, pk in created.items()})
+            existing.update(created)
         found.update(existing)
     return found
 

@@ -53,6 +53,25 @@ def test_windows_1252_names_keep_their_letters(db, region_tree):
     assert records[0].name == "José Muñoz"
 
 
+def test_excels_unicode_text_export_utf16_with_tabs_is_read(db, region_tree):
+    import io
+
+    text = (CORPUS / "tab.tsv").read_text(encoding="utf-8-sig")
+    for encoding in ("utf-16-le", "utf-16-be"):
+        bom = "\ufeff".encode(encoding)
+        report = validate_stream(io.BytesIO(bom + text.encode(encoding)), village_lookup=lookup)
+        assert report.ok, report.issues
+        assert (report.source.encoding, report.source.delimiter, report.rows_valid) == ("utf-16", "\t", 3)
+
+
+def test_a_file_that_is_neither_utf8_nor_windows_1252_gets_a_clear_message(db, region_tree):
+    import io
+
+    data = b"no_kk,nik,nama\n6501010101200001,\x81\x8d\x8f\x90\x9d,Budi\n"
+    report = validate_stream(io.BytesIO(data), village_lookup=lookup)
+    assert report.file_error.startswith("Berkas ini bukan teks yang dapat dibaca")
+
+
 def test_semicolon_csv_with_a_bom_matches_headers_ignoring_case_and_spaces(db, region_tree):
     report, _ = validate("semicolon_bom.csv")
     assert report.source.delimiter == ";" and report.source.encoding == "utf-8-sig"
