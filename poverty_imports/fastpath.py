@@ -37,7 +37,16 @@ from regions.models import Level
 
 from .indicators import NO, YES, indicator_specs
 from .models import ImportIssue, StagedRow
-from .reader import DATE_DMY, DATE_YMD, ImportFileError, SourceFile, detect_delimiter, detect_encoding, map_columns
+from .reader import (
+    CELL_LIMIT,
+    DATE_DMY,
+    DATE_YMD,
+    ImportFileError,
+    SourceFile,
+    detect_delimiter,
+    detect_encoding,
+    map_columns,
+)
 from .validation import (
     DESIL,
     ERROR,
@@ -185,6 +194,14 @@ def stage(ctx: Any, handle: IO[bytes], *, progress: Callable[[int, str], None], 
         return False
     report.source = info
     with connection.cursor() as cursor:
+        # A cell longer than Python's reader takes: the portable path refuses the file, naming the row.
+        huge = " OR ".join(
+            f"(octet_length(c{i}) > %(limit)s AND char_length(c{i}) > %(limit)s)" for i in range(len(mapping))
+        )
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM import_raw WHERE {huge})", {"limit": CELL_LIMIT})  # noqa: S608
+        if cursor.fetchone()[0]:
+            cursor.execute("DROP TABLE import_raw")
+            return False
         blank = " AND ".join(f"btrim(coalesce(c{i}, ''), %(ws)s) = ''" for i in range(len(mapping)))
         cursor.execute(f"DELETE FROM import_raw WHERE {blank}", {"ws": WHITESPACE})  # noqa: S608
         cursor.execute("SELECT count(*) FROM import_raw")

@@ -290,9 +290,9 @@ def _indicator_columns() -> tuple[str, ...]:
 DATE_DMY = r"^([0-9]{1,2})([-/])([0-9]{1,2})\2([0-9]{4})$"
 DATE_YMD = r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$"
 _DMY, _YMD = re.compile(DATE_DMY), re.compile(DATE_YMD)
-# Python's csv module refuses cells over 128 KB; PostgreSQL's COPY takes them. Both paths accept up to
-# the upload limit's size, and the row checks then say what is wrong with such a cell.
-csv.field_size_limit(max(csv.field_size_limit(), 256 * 1024 * 1024))
+# Python's csv module refuses a cell over this many characters (most often a quote never closed); the
+# SQL path hands such a file to it, so both refuse it with the same message.
+CELL_LIMIT = csv.field_size_limit()
 
 
 def cell_text(value: Any) -> str:

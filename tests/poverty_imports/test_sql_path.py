@@ -88,6 +88,9 @@ CASES = {
         "\\.",
         f"{KK},6501014503850002,Siti,P,05-03-1985,Istri,{V}",
     ),
+    "a cell longer than the reader takes": rows(
+        f"{KK},6501011203850001,{'x' * 140_000},L,12-03-1985,Kepala Keluarga,{V}"
+    ),
     "quoted cells": rows(f'{KK},6501011203850001,"Budi, S.Pd",L,12-03-1985,"Kepala ""Keluarga""",{V}'),
 }
 CORPUS_FILES = sorted(p.name for p in CORPUS.iterdir() if p.suffix in (".csv", ".tsv", ".bin", ".xlsx"))
@@ -99,7 +102,10 @@ TAKES_SQL_PATH = {
     "nik_letters.csv", "nik_17_digits.csv", "formula_name.csv", "empty_name.csv", "unknown_village.csv",
     "extra_columns.csv", "missing_column.csv",
 }  # fmt: skip
-FALLS_BACK = {"blank lines inside and at the end", "a short row", "a line holding only a backslash and a dot"}
+FALLS_BACK = {
+    "blank lines inside and at the end", "a short row", "a line holding only a backslash and a dot",
+    "a cell longer than the reader takes",
+}  # fmt: skip
 
 
 @pytest.fixture
