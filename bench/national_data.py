@@ -301,7 +301,19 @@ def rounds() -> None:
                 """,
                 [now, closed.pk],
             )
-            say(f"closed round: {cursor.rowcount:,} changes in {time.perf_counter() - started:.0f} s")
+            changes = cursor.rowcount
+            # What finalisation keeps on each submission (services.change_counts).
+            cursor.execute(
+                """
+                UPDATE poverty_data_submission s SET families_changed = c.families, families_new = c.new
+                FROM (SELECT submission_id, count(DISTINCT family_id) AS families,
+                             count(*) FILTER (WHERE kind = 'new_family') AS new
+                      FROM poverty_data_submissionchange GROUP BY submission_id) c
+                WHERE c.submission_id = s.id AND s.round_id = %s
+                """,
+                [closed.pk],
+            )
+            say(f"closed round: {changes:,} changes in {time.perf_counter() - started:.0f} s")
         if not VillageRoundStats.objects.filter(round=closed).exists():
             started = time.perf_counter()
             rows = stats.village_round_stats_record(round=closed)

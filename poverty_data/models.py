@@ -531,6 +531,10 @@ class Submission(models.Model):
     finalised_at = models.DateTimeField(_("finalised"), null=True, blank=True)
     minutes = models.FileField(_("minutes of the village deliberation"), upload_to=minutes_path, blank=True)
     last_return_reason = models.TextField(_("reason returned"), blank=True)
+    # Written at finalisation, so the dashboard's "families changed per round" sums one row per
+    # village instead of counting the changes of every finalised submission on each request.
+    families_changed = models.PositiveIntegerField(_("families changed"), default=0, db_default=0, editable=False)
+    families_new = models.PositiveIntegerField(_("new families"), default=0, db_default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
 

@@ -32,7 +32,7 @@ from django.utils import timezone
 from accounts import policy
 from accounts.models import Role, RoleAssignment
 from regions.identity import mask_number
-from regions.models import Level, Region
+from regions.models import Level, Region, within_q
 
 from .models import (
     ASSISTANCE_FIELDS,
@@ -434,17 +434,19 @@ def dashboard(*, user: Any, region: Region | None) -> dict[str, Any]:
     sums = stats.aggregate(**{key: Coalesce(Sum(column), 0) for key, column in fields.items()})
     by_desil = {d: sums.pop(f"desil_{d}") for d in range(1, 11)}
     coverage = sums
+    # Families changed per round: counted once per submission when it was finalised.
     changed = list(
-        SubmissionChange.objects.filter(submission__state=S.FINALISED)
-        .filter(policy.scope_q(user, "poverty.dashboard", region_field="submission__village_code"))
-        .filter(
-            Q(submission__village_code__startswith=f"{region.code}.") | Q(submission__village_code=region.code)
-            if region
-            else Q()
-        )
+        Submission.objects.filter(state=S.FINALISED)
+        .filter(Q(families_changed__gt=0) | Q(families_new__gt=0))
+        .filter(policy.scope_q(user, "poverty.dashboard", region_field="village_code"))
+        .filter(within_q(region.code, "village_code") if region else Q())
         .order_by()
-        .values("submission__round_id", "submission__round__name", "submission__round__period_start")
-        .annotate(families=Count("family", distinct=True), new=Count("pk", filter=Q(kind=ChangeKind.NEW_FAMILY)))
+        .values(
+            submission__round_id=F("round_id"),
+            submission__round__name=F("round__name"),
+            submission__round__period_start=F("round__period_start"),
+        )
+        .annotate(families=Sum("families_changed"), new=Sum("families_new"))
         .order_by("submission__round__period_start")
     )
     # Data quality per village: present members of active families with a malformed NIK, or a
