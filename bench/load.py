@@ -18,8 +18,10 @@ Usage (PostgreSQL only; wrk must be installed: apt-get install wrk):
    ``/healthz`` (one request through the whole stack, one query) before and after as the floor.
 
 Prints per page: requests/s, p50, p95, non-2xx responses (+ socket errors), SQL queries per
-request, and the throughput as a share of /healthz; then whether the targets hold (no errors,
-p95 < 150 ms, every page >= 30% of /healthz). Not a test: it measures the machine it runs on.
+request, the CPU the gunicorn workers spent per request (user + system, from /proc: unlike
+latency it barely depends on what else the machine runs), and the throughput as a share of
+/healthz; then whether the targets hold (no errors, p95 < 150 ms, every page >= 30% of
+/healthz). Not a test: it measures the machine it runs on, with its load average.
 """
 
 from __future__ import annotations
@@ -154,7 +156,7 @@ def resolve_pages() -> list[Page]:
         Page("review queue", "provinsi", reverse("poverty_data:queue")),
         Page("round overview", "provinsi", reverse("poverty_data:round", args=[current.pk])),
         Page("poverty dashboard", "provinsi", reverse("poverty_data:dashboard")),
-        Page("matching (proposal)", "provinsi", reverse("csr:proposal_matching", args=[proposal.pk])),
+        Page("matching (proposal)", "provinsi", reverse("csr:proposal_matching", args=[getattr(proposal, "pk", 0)])),
         Page("synchronisation board", "provinsi", reverse("csr:board")),
     ]
     return pages
