@@ -748,6 +748,10 @@ class VillageStats(VillageStatsBase):
         verbose_name = _("village statistics")
         verbose_name_plural = _("village statistics")
         ordering = ["village_code"]
+        indexes = [
+            # The dashboard's 30 villages with the most NIK problems: read in index order, not sorted.
+            models.Index(fields=["-nik_invalid", "-nik_duplicate", "village_code"], name="villagestats_quality_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.village_code

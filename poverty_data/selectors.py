@@ -409,14 +409,29 @@ def dashboard(*, user: Any, region: Region | None) -> dict[str, Any]:
     level_len = 5 if region is None or region.level < Level.KABUPATEN_KOTA else 8
     if region is not None and region.level >= Level.KABUPATEN_KOTA:
         level_len = 8 if region.level == Level.KABUPATEN_KOTA else 13
+    fields = {
+        **{f"desil_{d}": f"desil_{d}" for d in range(1, 11)},
+        "total": "poor4",
+        **{f.removeprefix("receives_"): f"poor_{f.removeprefix('receives_')}" for f in ASSISTANCE_FIELDS},
+        "none": "poor_no_assistance",
+    }
+    # One pass over the villages: the sums per group, and the totals (desil, coverage) added up from
+    # the groups in Python (a village without active families has no row or only zeros).
     poor = list(
         stats.filter(families__gt=0)
         .annotate(group=Substr("village_code", 1, level_len))
         .order_by()
         .values("group")
-        .annotate(total=Sum("families"), poor4=Sum("poor4"), poor5=Sum("poor5"))
+        .annotate(
+            total=Sum("families"),
+            poor4=Sum("poor4"),
+            poor5=Sum("poor5"),
+            **{f"sum_{key}": Sum(column) for key, column in fields.items() if key != "total"},
+        )
         .order_by("group")
     )
+    sums = {key: sum(row.pop(f"sum_{key}") for row in poor) for key in fields if key != "total"}
+    sums["total"] = sum(row["poor4"] for row in poor)
     names = {
         code: (pk, name)
         for pk, code, name in Region.objects.filter(code__in=[r["group"] for r in poor]).values_list(
@@ -425,13 +440,6 @@ def dashboard(*, user: Any, region: Region | None) -> dict[str, Any]:
     }
     for row in poor:
         row["region_pk"], row["name"] = names.get(row["group"], (None, row["group"]))
-    fields = {
-        **{f"desil_{d}": f"desil_{d}" for d in range(1, 11)},
-        "total": "poor4",
-        **{f.removeprefix("receives_"): f"poor_{f.removeprefix('receives_')}" for f in ASSISTANCE_FIELDS},
-        "none": "poor_no_assistance",
-    }
-    sums = stats.aggregate(**{key: Coalesce(Sum(column), 0) for key, column in fields.items()})
     by_desil = {d: sums.pop(f"desil_{d}") for d in range(1, 11)}
     coverage = sums
     # Families changed per round: counted once per submission when it was finalised.

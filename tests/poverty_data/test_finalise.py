@@ -194,7 +194,7 @@ def test_finalising_keeps_the_families_changed_and_new_on_the_submission_for_the
     touched = draft.changes.aggregate(n=Count("family", distinct=True))["n"]
     assert (draft.families_changed, draft.families_new) == (touched, 1)
     assert touched == 3  # the three corrected families; the new one counts as new
-    with django_assert_num_queries(5) as captured:  # the province user's roles were read already
+    with django_assert_num_queries(4) as captured:  # the province user's roles were read already
         changed = dashboard(user=chain.province, region=None)["changed"]
     assert [(r["submission__round_id"], r["families"], r["new"]) for r in changed] == [(draft.round_id, 3, 1)]
     # The dashboard sums one row per finalised submission; it no longer counts the change rows.
