@@ -23,23 +23,18 @@ from typing import NamedTuple
 
 from django.db.models import Count, Q
 
-POOR_DESIL_MAX = 4
-
 
 def village_need(codes: Iterable[str]) -> dict[str, tuple[int, int]]:
-    """Poor families (desil 1-4) and all families, active ones only, per village code: one aggregate
-    query on the village-code index of the poverty data."""
-    from poverty_data.models import Family, FamilyStatus
+    """Poor families (desil 1-4) and all families, active ones only, per village code: one query on
+    poverty_data's per-village summaries (``VillageStats``, kept current at every finalisation and
+    import), so its cost follows the villages asked for, not their families."""
+    from poverty_data.models import VillageStats
 
     codes = list(set(codes))
     if not codes:
         return {}
-    rows = (
-        Family.objects.filter(village_code__in=codes, status=FamilyStatus.ACTIVE)
-        .values("village_code")
-        .annotate(poor=Count("pk", filter=Q(desil__lte=POOR_DESIL_MAX)), families=Count("pk"))
-    )
-    return {r["village_code"]: (r["poor"], r["families"]) for r in rows}
+    rows = VillageStats.objects.filter(village_code__in=codes).values_list("village_code", "poor4", "families")
+    return {code: (poor, families) for code, poor, families in rows}
 
 
 class RoundFigure(NamedTuple):

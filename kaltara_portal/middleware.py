@@ -7,6 +7,7 @@ Indonesian, and English is an explicit choice kept in the language cookie.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -26,4 +27,28 @@ class PreferredLanguageMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class SessionRefreshMiddleware:
+    """Sliding session expiry without a database write on every request.
+
+    ``SESSION_SAVE_EVERY_REQUEST`` would save the session (an UPDATE and a commit) on every page
+    view. Here the expiry slides forward at most once every ``SESSION_REFRESH_SECONDS``: the session
+    stays alive while the user is active, and ends after ``SESSION_COOKIE_AGE`` of inactivity (give
+    or take that interval). Sits inside ``SessionMiddleware``, which saves what this marks modified.
+    """
+
+    KEY = "_refreshed"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.modified and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+                session[self.KEY] = now
         return response

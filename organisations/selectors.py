@@ -271,6 +271,12 @@ def organisation_history(*, organisation: Organisation, limit: int = HISTORY_LIM
     entries: list[HistoryEntry] = []
     for history_qs, model in sources:
         related = ["history_user", "event"] if model is Participation else ["history_user"]
+        # Shown foreign keys (an organisation's region) come with the versions, not one query each.
+        related += [
+            f.name
+            for f in model._meta.concrete_fields
+            if f.is_relation and f.name not in HIDDEN_FIELDS and f.name not in related
+        ]
         # The newest versions only (a bounded read); a change whose predecessor falls outside shows no diff.
         newest = history_qs.select_related(*related).order_by("-history_date", "-history_id")[:HISTORY_WINDOW]
         records = sorted(newest, key=lambda r: (r.id, r.history_date, r.history_id))

@@ -34,7 +34,7 @@ from django.utils.translation import gettext
 from accounts import policy
 from accounts.models import Role, RoleAssignment
 from regions.identity import mask_number
-from regions.models import Level, Region
+from regions.models import Level, Region, within_q
 
 from .models import (
     ASSISTANCE_FIELDS,
@@ -420,14 +420,29 @@ def dashboard(*, user: Any, region: Region | None) -> dict[str, Any]:
     level_len = 5 if region is None or region.level < Level.KABUPATEN_KOTA else 8
     if region is not None and region.level >= Level.KABUPATEN_KOTA:
         level_len = 8 if region.level == Level.KABUPATEN_KOTA else 13
+    fields = {
+        **{f"desil_{d}": f"desil_{d}" for d in range(1, 11)},
+        "total": "poor4",
+        **{f.removeprefix("receives_"): f"poor_{f.removeprefix('receives_')}" for f in ASSISTANCE_FIELDS},
+        "none": "poor_no_assistance",
+    }
+    # One pass over the villages: the sums per group, and the totals (desil, coverage) added up from
+    # the groups in Python (a village without active families has no row or only zeros).
     poor = list(
         stats.filter(families__gt=0)
         .annotate(group=Substr("village_code", 1, level_len))
         .order_by()
         .values("group")
-        .annotate(total=Sum("families"), poor4=Sum("poor4"), poor5=Sum("poor5"))
+        .annotate(
+            total=Sum("families"),
+            poor4=Sum("poor4"),
+            poor5=Sum("poor5"),
+            **{f"sum_{key}": Sum(column) for key, column in fields.items() if key != "total"},
+        )
         .order_by("group")
     )
+    sums = {key: sum(row.pop(f"sum_{key}") for row in poor) for key in fields if key != "total"}
+    sums["total"] = sum(row["poor4"] for row in poor)
     names = {
         code: (pk, name)
         for pk, code, name in Region.objects.filter(code__in=[r["group"] for r in poor]).values_list(
@@ -436,26 +451,21 @@ def dashboard(*, user: Any, region: Region | None) -> dict[str, Any]:
     }
     for row in poor:
         row["region_pk"], row["name"] = names.get(row["group"], (None, row["group"]))
-    fields = {
-        **{f"desil_{d}": f"desil_{d}" for d in range(1, 11)},
-        "total": "poor4",
-        **{f.removeprefix("receives_"): f"poor_{f.removeprefix('receives_')}" for f in ASSISTANCE_FIELDS},
-        "none": "poor_no_assistance",
-    }
-    sums = stats.aggregate(**{key: Coalesce(Sum(column), 0) for key, column in fields.items()})
     by_desil = {d: sums.pop(f"desil_{d}") for d in range(1, 11)}
     coverage = sums
+    # Families changed per round: counted once per submission when it was finalised.
     changed = list(
-        SubmissionChange.objects.filter(submission__state=S.FINALISED)
-        .filter(policy.scope_q(user, "poverty.dashboard", region_field="submission__village_code"))
-        .filter(
-            Q(submission__village_code__startswith=f"{region.code}.") | Q(submission__village_code=region.code)
-            if region
-            else Q()
-        )
+        Submission.objects.filter(state=S.FINALISED)
+        .filter(Q(families_changed__gt=0) | Q(families_new__gt=0))
+        .filter(policy.scope_q(user, "poverty.dashboard", region_field="village_code"))
+        .filter(within_q(region.code, "village_code") if region else Q())
         .order_by()
-        .values("submission__round_id", "submission__round__name", "submission__round__period_start")
-        .annotate(families=Count("family", distinct=True), new=Count("pk", filter=Q(kind=ChangeKind.NEW_FAMILY)))
+        .values(
+            submission__round_id=F("round_id"),
+            submission__round__name=F("round__name"),
+            submission__round__period_start=F("round__period_start"),
+        )
+        .annotate(families=Sum("families_changed"), new=Sum("families_new"))
         .order_by("submission__round__period_start")
     )
     # Data quality per village: present members of active families with a malformed NIK, or a

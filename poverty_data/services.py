@@ -27,7 +27,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -638,6 +638,7 @@ def submission_finalise(*, user: Any, submission: Submission) -> Submission:
         to_state=S.FINALISED,
         action=Action.FINALISED,
         stamp=["finalised_at"],
+        **change_counts(locked),
     )
     submission.refresh_from_db()
     return locked
@@ -656,6 +657,15 @@ def _one_finalisation_at_a_time() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FINALISE_LOCK])
+
+
+def change_counts(submission: Submission) -> dict[str, int]:
+    """The families a submission's changes touch and the new families it adds (one query), kept on
+    the submission when it is finalised: new families have their ids once the changes are applied."""
+    return submission.changes.aggregate(
+        families_changed=Count("family", distinct=True),
+        families_new=Count("pk", filter=Q(kind=ChangeKind.NEW_FAMILY)),
+    )
 
 
 def _plan(changes: list[SubmissionChange], *, village: Region) -> _Apply:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import time
+
 import pytest
+from django.conf import settings as django_settings
 from django.core import mail
 from django.urls import reverse
 
@@ -102,5 +106,26 @@ def test_password_reset_does_not_reveal_whether_an_address_exists(client, person
 
 
 def test_sessions_expire_after_inactivity(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert 0 < settings.SESSION_COOKIE_AGE <= 8 * 60 * 60
+    assert 0 < settings.SESSION_REFRESH_SECONDS <= 5 * 60
+
+
+def _session_row(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.cookies[django_settings.SESSION_COOKIE_NAME].value)
+
+
+def test_activity_slides_the_session_expiry_at_most_once_per_refresh_interval(client, person, monkeypatch):
+    login(client, "siti", PASSWORD)
+    client.get(reverse("home"))
+    first = _session_row(client).expire_date
+    # Within the interval a page view writes nothing (no UPDATE of the session per request).
+    client.get(reverse("home"))
+    assert _session_row(client).expire_date == first
+    # Once the interval has passed, the next page view pushes the expiry forward.
+    later = time.time() + django_settings.SESSION_REFRESH_SECONDS + 5
+    monkeypatch.setattr("kaltara_portal.middleware.time.time", lambda: later)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: dt.datetime.fromtimestamp(later, tz=dt.UTC))
+    client.get(reverse("home"))
+    assert _session_row(client).expire_date > first

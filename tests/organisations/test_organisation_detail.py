@@ -155,3 +155,17 @@ def test_the_administrator_can_open_the_registry_in_the_admin(client, orgs, admi
     client.force_login(administrator)
     assert client.get(reverse("admin:organisations_organisation_changelist")).status_code == 200
     assert client.get(reverse("admin:organisations_organisation_change", args=[orgs.home.pk])).status_code == 200
+
+
+def test_the_history_reads_each_kind_of_record_once_however_often_the_profile_changed(
+    client, orgs, province_staff, administrator, django_assert_max_num_queries
+):
+    client.force_login(province_staff)
+    with django_assert_max_num_queries(40) as before:
+        client.get(url(orgs.home))
+    for phone in ("0811", "0812", "0813", "0814"):
+        services.organisation_update(user=administrator, organisation=orgs.home, phone=phone)
+    # Four more versions of the profile, each showing its region: no query per version.
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        html = client.get(url(orgs.home)).content.decode()
+    assert "0814" in html

@@ -179,3 +179,23 @@ def test_a_large_submission_finalises_with_a_flat_number_of_queries(
     with django_assert_max_num_queries(40):
         services.submission_finalise(user=chain.province, submission=draft)
     assert Family.objects.filter(pk__in=[f.pk for f in many[:150]], desil=1, version=2).count() == 150
+
+
+def test_finalising_keeps_the_families_changed_and_new_on_the_submission_for_the_dashboard(
+    draft, chain, families, django_assert_num_queries
+):
+    from django.db.models import Count
+
+    from poverty_data.selectors import dashboard
+
+    propose_everything(draft, chain.officer, families)
+    to_state(draft, S.FINALISED, chain)
+    draft.refresh_from_db()
+    touched = draft.changes.aggregate(n=Count("family", distinct=True))["n"]
+    assert (draft.families_changed, draft.families_new) == (touched, 1)
+    assert touched == 3  # the three corrected families; the new one counts as new
+    with django_assert_num_queries(4) as captured:  # the province user's roles were read already
+        changed = dashboard(user=chain.province, region=None)["changed"]
+    assert [(r["submission__round_id"], r["families"], r["new"]) for r in changed] == [(draft.round_id, 3, 1)]
+    # The dashboard sums one row per finalised submission; it no longer counts the change rows.
+    assert not any("poverty_data_submissionchange" in q["sql"] for q in captured.captured_queries)
