@@ -72,7 +72,8 @@ def test_production_sends_hsts_secure_cookies_and_redirects_plain_http(tmp_path)
         "  'session_secure': s.SESSION_COOKIE_SECURE, 'session_httponly': s.SESSION_COOKIE_HTTPONLY,\n"
         "  'csrf_secure': s.CSRF_COOKIE_SECURE, 'csrf_httponly': s.CSRF_COOKIE_HTTPONLY,\n"
         "  'samesite': s.SESSION_COOKIE_SAMESITE, 'age': s.SESSION_COOKIE_AGE,\n"
-        "  'every_request': s.SESSION_SAVE_EVERY_REQUEST, 'debug': s.DEBUG,\n"
+        "  'sliding': 'kaltara_portal.middleware.SessionRefreshMiddleware' in s.MIDDLEWARE\n"
+        "    and 0 < s.SESSION_REFRESH_SECONDS < s.SESSION_COOKIE_AGE, 'debug': s.DEBUG,\n"
         "}))\n",
     )
     assert found["hsts"].startswith("max-age=31536000") and "includeSubDomains" in found["hsts"]
@@ -81,7 +82,8 @@ def test_production_sends_hsts_secure_cookies_and_redirects_plain_http(tmp_path)
     assert found["healthz_plain"] == 200  # the load balancer's probe may stay on plain HTTP
     assert found["session_secure"] and found["session_httponly"]
     assert found["csrf_secure"] and found["csrf_httponly"]
-    assert found["samesite"] == "Lax" and found["every_request"] and not found["debug"]
+    # The inactivity expiry slides (refreshed at most once a minute, not saved on every request).
+    assert found["samesite"] == "Lax" and found["sliding"] and not found["debug"]
     assert 0 < found["age"] <= 8 * 60 * 60
 
 
