@@ -340,14 +340,23 @@ def _check(present: dict[str, int], specs: dict, village: str | None, today: Any
             f"s.{alias}_digits AND char_length({value}) <> 16",
             sql.msg(_("%(label)s must have 16 digits, not %(count)d."), label=lab, count=f"char_length({value})"),
         )
-        region_error = (
-            f"CASE WHEN {in_kaltara} THEN "
-            + sql.msg(_("%(label)s: the first 6 digits (%(code)s) are not a kecamatan of Kalimantan Utara."), label=lab, code=code)
-            + " ELSE "
-            + sql.msg(_("%(label)s: the first 6 digits (%(code)s) are not a kecamatan of province %(province)s."), label=lab, code=code, province=province)
-            + " END"
-        )  # fmt: skip
-        add(field, ERROR, f"{ok} AND NOT {known} AND {inside}", region_error)
+
+        def by_home(kaltara_text: str, other_text: str) -> str:
+            """The message for a Kaltara village, or the one naming another province (``identity._check_region``)."""
+            exprs = {"label": lab, "code": code, "province": province}  # noqa: B023 - used at once, in this loop
+            return (
+                f"CASE WHEN {in_kaltara} THEN {sql.msg(kaltara_text, **exprs)} ELSE {sql.msg(other_text, **exprs)} END"  # noqa: B023
+            )
+
+        add(
+            field,
+            ERROR,
+            f"{ok} AND NOT {known} AND {inside}",
+            by_home(
+                _("%(label)s: the first 6 digits (%(code)s) are not a kecamatan of Kalimantan Utara."),
+                _("%(label)s: the first 6 digits (%(code)s) are not a kecamatan of province %(province)s."),
+            ),
+        )
         if field == "nik":
             add(
                 field,
@@ -359,22 +368,24 @@ def _check(present: dict[str, int], specs: dict, village: str | None, today: Any
         else:
             serial = _("No. KK: the serial number (last 4 digits) cannot be 0000.")
         add(field, ERROR, f"{ok} AND right({value}, 4) = '0000'", sql.lit(serial))
-        outside = (
-            f"CASE WHEN {in_kaltara} THEN "
-            + sql.msg(_("%(label)s: the region code %(code)s is outside Kalimantan Utara."), label=lab, code=code)
-            + " ELSE "
-            + sql.msg(_("%(label)s: the region code %(code)s is outside the village's province (%(province)s)."), label=lab, code=code, province=province)
-            + " END"
-        )  # fmt: skip
-        add(field, WARNING, f"{ok} AND {known} AND NOT {inside}", outside)
-        unchecked = (
-            f"CASE WHEN {in_kaltara} THEN "
-            + sql.msg(_("%(label)s: the region code %(code)s is outside Kalimantan Utara (not checked)."), label=lab, code=code)
-            + " ELSE "
-            + sql.msg(_("%(label)s: the region code %(code)s is outside the village's province (%(province)s; not checked)."), label=lab, code=code, province=province)
-            + " END"
-        )  # fmt: skip
-        add(field, WARNING, f"{ok} AND NOT {known} AND NOT {inside}", unchecked)
+        add(
+            field,
+            WARNING,
+            f"{ok} AND {known} AND NOT {inside}",
+            by_home(
+                _("%(label)s: the region code %(code)s is outside Kalimantan Utara."),
+                _("%(label)s: the region code %(code)s is outside the village's province (%(province)s)."),
+            ),
+        )
+        add(
+            field,
+            WARNING,
+            f"{ok} AND NOT {known} AND NOT {inside}",
+            by_home(
+                _("%(label)s: the region code %(code)s is outside Kalimantan Utara (not checked)."),
+                _("%(label)s: the region code %(code)s is outside the village's province (%(province)s; not checked)."),
+            ),
+        )
         if field == "nik":
             coded = "lpad(n.day::text, 2, '0') || '-' || lpad(n.month::text, 2, '0') || '-' || lpad(n.yy::text, 2, '0')"
             add(
