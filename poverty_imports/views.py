@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -24,9 +24,9 @@ from .template import template_csv, template_xlsx
 def _batch_for(request: HttpRequest, pk: int, action: str = "import.view") -> ImportBatch:
     """The import if the user may follow it (their own; staff: their area's); ``import.run``: only the uploader."""
     queryset = ImportBatch.objects.select_related("round", "village", "job", "created_by")
-    if action == "import.view":  # following an import is seeing it: the scope is the whole check
-        return get_object_or_404(policy.scoped(queryset, request.user, action), pk=pk)
-    return policy.get_for_user(queryset, request.user, action, view_action="import.view", pk=pk)
+    # Following an import is seeing it (the scope is the whole check); anything more is asked on top.
+    view_action = "import.view" if action != "import.view" else None
+    return policy.get_for_user(queryset, request.user, action, view_action=view_action, pk=pk)
 
 
 @login_required
