@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http.multipartparser import MultiPartParser
 from hypothesis import strategies as st
 
 NASTY_TEXT = st.one_of(
@@ -54,7 +55,18 @@ def uploads(extensions=("pdf", "png", "jpg", "csv", "xlsx", "exe", "html", "svg"
         st.binary(max_size=200).map(lambda b: b"%PDF-1.4\n" + b),
         st.binary(max_size=200).map(lambda b: b"\x89PNG\r\n\x1a\n" + b),
     )
-    return st.builds(lambda n, c: SimpleUploadedFile(n or "x", c), name, content)
+    return st.builds(lambda n, c: SimpleUploadedFile(as_received(n), c), name, content)
+
+
+def as_received(name: str) -> str:
+    """The file name as Django's multipart parser hands it to a form.
+
+    The parser keeps only the last path component (a browser never sends a folder), drops what
+    would not be a name at all, and a name it cannot use ("", ".", "..") leaves no file. The
+    upload field only ever sees such names, so the fuzzer sends only such names.
+    """
+    name = MultiPartParser.sanitize_file_name(None, name) or ""
+    return name if name not in {"", ".", ".."} else "x"
 
 
 def choice_values(field: forms.ChoiceField) -> list[str]:
