@@ -13,7 +13,8 @@ Usage (PostgreSQL only; wrk must be installed: apt-get install wrk):
 3. Logs the demo users in through the login form (password demo12345) and keeps their session
    cookies.
 4. Counts the SQL queries of one request per page (Django test client in this process, same
-   database and session, CaptureQueriesContext): nothing is added to the served portal.
+   database and session, CaptureQueriesContext): nothing is added to the served portal. For the
+   pages the page cache keeps (kaltara_portal.pagecache) it counts a rendering and a cached answer.
 5. Drives each page with wrk for a bounded time (a short warm-up first), loopback only, and
    ``/healthz`` (one request through the whole stack, one query) before and after as the floor.
 
@@ -75,7 +76,7 @@ class Page:
     label: str
     user: str | None  # None: anonymous
     path: str = ""
-    queries: int | None = None
+    queries: str | None = None  # rendered, or "rendered / from the page cache"
     status: int | None = None
     bytes: int = 0
     result: dict = field(default_factory=dict)
@@ -114,6 +115,7 @@ def server_env(args: argparse.Namespace, static_root: str) -> dict[str, str]:
         CONN_MAX_AGE=str(args.conn_max_age),
         STATIC_ROOT=static_root,
         LOG_LEVEL="WARNING",
+        PAGE_CACHE_SECONDS=str(args.page_cache_seconds),
     )
     return env
 
@@ -179,6 +181,7 @@ def login(base: str, username: str) -> dict[str, str]:
 
 
 def count_queries(pages: list[Page], cookies: dict[str, dict[str, str]]) -> None:
+    from django.core.cache import caches
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -188,9 +191,18 @@ def count_queries(pages: list[Page], cookies: dict[str, dict[str, str]]) -> None
         for name, value in cookies.get(page.user, {}).items():
             client.cookies[name] = value
         client.get(page.path)  # the first request of a process loads templates and translations
+        caches["default"].clear()
         with CaptureQueriesContext(connection) as ctx:
-            response = client.get(page.path)
-        page.queries, page.status, page.bytes = len(ctx.captured_queries), response.status_code, len(response.content)
+            response = client.get(page.path)  # rendered (a cached page: stored)
+        page.queries, page.status, page.bytes = (
+            str(len(ctx.captured_queries)),
+            response.status_code,
+            len(response.content),
+        )
+        if response.get("X-Page-Cache") == "miss":
+            with CaptureQueriesContext(connection) as ctx:
+                client.get(page.path)  # served from the page cache
+            page.queries += f" / {len(ctx.captured_queries)}"
         if response.status_code != 200:
             raise SystemExit(f"{page.label}: {page.path} answered {response.status_code} to the test client")
 
@@ -245,6 +257,12 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--conn-max-age", type=int, default=600)
+    parser.add_argument(
+        "--page-cache-seconds",
+        type=int,
+        default=60,
+        help="how long the served portal keeps a rendered page (0: every request renders; the settings' default is 60)",
+    )
     parser.add_argument("--only", help="comma-separated page labels (healthz is always measured)")
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--no-seed", action="store_true", help="never seed (fail if the data is missing)")

@@ -179,6 +179,23 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
+# Caches. Whole pages of the most-used views are cached per user (kaltara_portal.pagecache) and
+# dropped by any committed write. The default keeps them in each process's memory: correct with
+# several workers or servers (the generation they are keyed on lives in the database), each
+# worker just renders its own copy once. CACHE_URL points them at a shared cache instead
+# (e.g. memcached, or dbcache://kaltara_cache after `manage.py createcachetable`).
+CACHES = {
+    "default": env.cache("CACHE_URL")
+    if env("CACHE_URL", default="")
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "kaltara",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)  # 0 turns the page cache off
+
 # Language and time: Indonesian first, English switchable; WITA.
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]

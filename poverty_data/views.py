@@ -24,6 +24,7 @@ from accounts.models import PersonalDataAccess, RoleAssignment, User
 from accounts.services import personal_data_access_log
 from kaltara_portal.db_router import use_replica
 from kaltara_portal.exports import export_format, export_response, paginate
+from kaltara_portal.pagecache import cached_page
 from regions.identity import KecamatanCodes, mask_number
 from regions.models import Level, Region
 
@@ -91,7 +92,13 @@ def _family_filters(request: HttpRequest, village: Region) -> tuple[FamilyFilter
     return form, filters
 
 
+def _village_search(request: HttpRequest, pk: int) -> str:
+    """What the village page shows depends on the search kept in the session too."""
+    return request.session.get(SEARCH_KEY, {}).get(str(pk), "")
+
+
 @login_required
+@cached_page(vary=_village_search)
 def village_detail(request: HttpRequest, pk: int) -> HttpResponse:
     village = selectors.village_get_for_user(user=request.user, pk=pk)
     if request.method == "POST":
@@ -785,6 +792,7 @@ def nik_check(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@cached_page
 def review_queue(request: HttpRequest) -> HttpResponse:
     if not policy.can(request.user, "submission.view"):
         raise PermissionDenied
@@ -825,6 +833,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@cached_page
 def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = selectors.round_get_for_user(user=request.user, pk=pk)
     parent = None
@@ -896,6 +905,7 @@ def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@cached_page
 @use_replica()
 def dashboard(request: HttpRequest) -> HttpResponse:
     if not policy.can(request.user, "poverty.dashboard"):
