@@ -108,16 +108,23 @@ def current_generation() -> int:
 def bump(using: str = DEFAULT_DB_ALIAS) -> None:
     """Raise the counter by one (its own statement, after the write it stands for committed)."""
     connection = connections[using]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {GENERATION_TABLE} SET value = value + 1 WHERE name = %s",  # noqa: S608
-            [GENERATION_NAME],
-        )
-        if cursor.rowcount == 0:
+    try:
+        with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {GENERATION_TABLE} (name, value) VALUES (%s, 1)",  # noqa: S608
+                f"UPDATE {GENERATION_TABLE} SET value = value + 1 WHERE name = %s",  # noqa: S608
                 [GENERATION_NAME],
             )
+            if cursor.rowcount == 0:
+                cursor.execute(
+                    f"INSERT INTO {GENERATION_TABLE} (name, value) VALUES (%s, 1)",  # noqa: S608
+                    [GENERATION_NAME],
+                )
+    except DatabaseError:
+        if connection.in_atomic_block or not connection.get_autocommit():
+            raise  # inside a transaction the error must end it
+        # In autocommit, before the counter's table exists (the first migrations): no page is
+        # cached yet either, so there is nothing to invalidate.
+        logger.debug("data generation not raised", exc_info=True)
 
 
 class _Watcher:
@@ -131,14 +138,9 @@ class _Watcher:
                 if not pending_writes(connection):
                     callback = functools.partial(bump, connection.alias)
                     callback.kaltara_bump = True
-                    connection.on_commit(callback, robust=True)
-            elif connection.get_autocommit():
-                try:
-                    bump(connection.alias)
-                except DatabaseError:  # before the counter's table exists (the first migrations)
-                    logger.warning("data generation not raised", exc_info=True)
+                    connection.on_commit(callback, robust=True)  # the data is in: never fail the request after it
             else:
-                bump(connection.alias)  # a hand-managed transaction: the bump commits with it
+                bump(connection.alias)  # autocommit, or a hand-managed transaction it commits with
         return result
 
 

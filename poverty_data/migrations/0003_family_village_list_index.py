@@ -2,8 +2,12 @@
 
 from django.db import migrations, models
 
+from kaltara_portal.migration_operations import AddIndexWithoutLocking, RemoveIndexWithoutLocking
+
 
 class Migration(migrations.Migration):
+    # The family table is the largest: its indexes are built without locking writes.
+    atomic = False
 
     dependencies = [
         ('poverty_data', '0002_village_stats'),
@@ -11,11 +15,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveIndex(
+        RemoveIndexWithoutLocking(
             model_name='family',
             name='family_village_status_idx',
         ),
-        migrations.AddIndex(
+        AddIndexWithoutLocking(
             model_name='family',
             index=models.Index(fields=['village_code', 'status', 'dusun', 'rt', 'id'], name='family_village_list_idx'),
         ),
