@@ -33,6 +33,7 @@ import functools
 import hashlib
 import logging
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -97,12 +98,18 @@ def changes_data(sql: str) -> bool:
 # ---------------------------------------------------------------------------- the counter
 
 
-def current_generation() -> int:
+def current_generation() -> int | None:
     """The counter as committed on the primary database (a replica could lag behind it)."""
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(f"SELECT value FROM {GENERATION_TABLE} WHERE name = %s", [GENERATION_NAME])  # noqa: S608
         row = cursor.fetchone()
-    return row[0] if row else 0
+    return row[0] if row else None
+
+
+def generation_for(request: HttpRequest) -> int | None:
+    """The counter as this request first read it: with its session (kaltara_portal.sessions), or now."""
+    value = getattr(getattr(request, "session", None), "data_generation", None)
+    return value if value is not None else current_generation()
 
 
 def bump(using: str = DEFAULT_DB_ALIAS) -> None:
@@ -115,9 +122,11 @@ def bump(using: str = DEFAULT_DB_ALIAS) -> None:
                 [GENERATION_NAME],
             )
             if cursor.rowcount == 0:
+                # A lost row starts again above any value it held (the clock in microseconds), so
+                # a page or user kept under an old number is never taken for current.
                 cursor.execute(
-                    f"INSERT INTO {GENERATION_TABLE} (name, value) VALUES (%s, 1)",  # noqa: S608
-                    [GENERATION_NAME],
+                    f"INSERT INTO {GENERATION_TABLE} (name, value) VALUES (%s, %s)",  # noqa: S608
+                    [GENERATION_NAME, time.time_ns() // 1000],
                 )
     except DatabaseError:
         if connection.in_atomic_block or not connection.get_autocommit():
@@ -199,7 +208,9 @@ def cached_page(view: Callable | None = None, *, vary: Callable[..., str] | None
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not _cacheable_request(request):
                 return func(request, *args, **kwargs)
-            generation = current_generation()
+            generation = generation_for(request)
+            if generation is None:
+                return func(request, *args, **kwargs)
             key = _key(request, generation, vary(request, *args, **kwargs) if vary else "")
             cache = caches[settings.PAGE_CACHE_ALIAS]
             stored = cache.get(key)

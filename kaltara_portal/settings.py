@@ -67,7 +67,8 @@ MIDDLEWARE = [
     "kaltara_portal.middleware.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's AuthenticationMiddleware, reusing a user while nothing was written (sessions.py).
+    "kaltara_portal.sessions.CachedUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -169,7 +170,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
-# Sessions expire after inactivity.
+# Sessions expire after inactivity. Django's database sessions, read together with the data
+# generation the page cache and the user cache go by (kaltara_portal/sessions.py).
+SESSION_ENGINE = "kaltara_portal.sessions"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=2 * 60 * 60)
 # The expiry slides with activity, refreshed at most once a minute (SessionRefreshMiddleware)
 # rather than written on every request.

@@ -125,6 +125,17 @@ def demo_data(db, settings):
 
 
 @pytest.fixture(autouse=True)
+def fresh_caches():
+    """Each test starts with no cached page or user, as a freshly started process does."""
+    from django.core.cache import caches
+
+    from kaltara_portal.sessions import forget_users
+
+    caches["default"].clear()
+    forget_users()
+
+
+@pytest.fixture(autouse=True)
 def indonesian():
     """Each test starts in the portal's language, as a fresh process or request would."""
     from django.utils import translation
