@@ -980,10 +980,14 @@ def new_families(
     sql = Sql()
     rows, changes = _valid_rows(batch, held), SubmissionChange._meta.db_table
     kind = sql.lit(ChangeKind.NEW_FAMILY)
+    # Each member's object built once (jsonb orders its keys itself: the same value as one built in pieces).
+    fields = (
+        "'nik', m.nik, 'name', m.name, 'sex', m.sex, 'birth_date', to_char(m.birth_date, 'YYYY-MM-DD'), "
+        f"'relationship', m.relationship, 'presence', {sql.lit(Presence.NEW)}"
+    )
     member = (
-        "jsonb_build_object('nik', m.nik, 'name', m.name, 'sex', m.sex, 'birth_date', to_char(m.birth_date, 'YYYY-MM-DD'), "
-        f"'relationship', m.relationship, 'presence', {sql.lit(Presence.NEW)}) "
-        "|| CASE WHEN m.birth_place <> '' THEN jsonb_build_object('birth_place', m.birth_place) ELSE '{}'::jsonb END"
+        f"CASE WHEN m.birth_place <> '' THEN jsonb_build_object({fields}, 'birth_place', m.birth_place) "
+        f"ELSE jsonb_build_object({fields}) END"
     )
     family = (
         "jsonb_build_object('no_kk', h.no_kk) || jsonb_strip_nulls(jsonb_build_object('street', nullif(h.address, ''), "
@@ -1017,8 +1021,7 @@ def new_families(
                                     AND x.status = {sql.lit(FamilyStatus.ACTIVE)})
                 GROUP BY m.village_code, m.no_kk
             ) f
-            JOIN {rows} h ON h.village_code = f.village_code AND h.no_kk = f.no_kk
-                AND h.row = f.first_row
+            JOIN {rows} h ON h.row = f.first_row
             JOIN import_drafts s ON s.village_code = f.village_code
             """,  # noqa: S608 - the names are ours, the values parameters
             sql.params,
