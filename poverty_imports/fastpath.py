@@ -6,15 +6,23 @@ in a few SQL statements, with the same patterns and the same (translated) messag
 1. the header is read in Python (encoding, delimiter, column names: ``reader``);
 2. the rest of the file is streamed unparsed into a temporary table with ``COPY … (FORMAT csv)``,
    one text column per header cell, an identity column numbering the rows as a spreadsheet does;
-3. one statement trims and parses every cell (``import_parsed``), a second computes every
-   row's messages (``import_checked``): one column per check, NULL when the check passes;
-4. the messages go into ``ImportIssue`` and the rows without errors into ``StagedRow``, both with
-   ``INSERT … SELECT``; from there the import goes on as on every database.
+3. the village cells are looked up once per distinct cell (``import_villages``);
+4. one statement trims and parses every cell and computes every row's messages
+   (``import_checked``): one column per check, NULL when the check passes, the row's values as
+   ``StagedRow`` would hold them, and ``valid`` (no error);
+5. the messages go into ``ImportIssue`` with ``INSERT … SELECT``. The rows stay in
+   ``import_checked`` (a temporary table: the whole import runs in one background job on one
+   connection): the checks across rows and against the portal, leaving out the families with a bad
+   row and the writing of the changes read it and clear ``valid`` set-wise (``check_across_rows``,
+   ``check_against_portal``, ``drop_bad_families``, ``submissions_for``, ``new_families``,
+   ``held_rows``) where the portable path uses ``StagedRow`` and the Python in ``services``;
+   ``release`` drops it.
 
 A file PostgreSQL's CSV parser reads differently from Python's (ragged rows, a blank line inside
 the data, a quoted header, old Mac line ends, a ``\\.`` line) makes ``stage`` return False before
 anything is kept, and the importer reads it the portable way instead. Both paths give the same
-report for the same file (tests/poverty_imports/test_import_service.py).
+report for the same file (tests/poverty_imports/test_sql_path.py). Files the SQL path does not read
+(XLSX, UTF-16, the CSVs above) are staged in ``StagedRow``; their writing is set-wise too.
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 ``import_create`` checks and stores the upload and starts the background job;
 ``import_run`` does the work:
 
-1. stream the file through the row checks (``validation``), staging the rows that pass;
+1. stream the file through the row checks (``validation``), staging the rows that pass in
+   ``StagedRow``; on PostgreSQL a CSV is loaded with COPY and checked in SQL instead, its rows
+   held in a temporary table (``fastpath``) that steps 2-4 read in place of ``StagedRow``;
 2. run the checks across rows and against the existing data set-wise in SQL: a row that
    repeats another, a NIK twice, two heads in a family, a family in two villages, a NIK
    present in another active family, a family registered in another village, a village
