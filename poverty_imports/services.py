@@ -34,7 +34,7 @@ from typing import IO, Any, NamedTuple
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, Window
 from django.db.models.functions import FirstValue
 from django.utils import timezone
@@ -295,6 +295,17 @@ def import_run(
     ImportIssue.objects.filter(batch=batch).delete()
     StagedRow.objects.filter(batch=batch).delete()
     ctx = _Context(batch=batch, user=user, report=ValidationReport(), bad_families=set(), issues=[])
+    try:
+        return _run(ctx, stream, fast, progress, clock)
+    finally:
+        if ctx.held:  # an error on the way: the held rows and the session's settings go now if they can
+            _release_quietly()
+
+
+def _run(
+    ctx: _Context, stream: IO[bytes] | None, fast: bool | None, progress: Callable[[int, str], None], clock: _Clock
+) -> ImportBatch:
+    batch = ctx.batch
     handle = stream or batch.file.open("rb")
     try:
         _stage(ctx, handle, fast=fast, progress=progress)
@@ -338,8 +349,21 @@ def _clear(ctx: _Context) -> None:
         from . import fastpath
 
         fastpath.release()
+        ctx.held = False
     else:
         StagedRow.objects.filter(batch=ctx.batch).delete()
+
+
+def _release_quietly() -> None:
+    from . import fastpath
+
+    if connection.needs_rollback or connection.connection is None:
+        return  # a broken transaction or connection: the table goes with the connection
+    try:
+        with transaction.atomic():
+            fastpath.release()
+    except DatabaseError:
+        logger.warning("the import's temporary table could not be dropped; it goes with the connection")
 
 
 class _Clock:
