@@ -6,15 +6,23 @@ in a few SQL statements, with the same patterns and the same (translated) messag
 1. the header is read in Python (encoding, delimiter, column names: ``reader``);
 2. the rest of the file is streamed unparsed into a temporary table with ``COPY … (FORMAT csv)``,
    one text column per header cell, an identity column numbering the rows as a spreadsheet does;
-3. one statement trims and parses every cell (``import_parsed``), a second computes every
-   row's messages (``import_checked``): one column per check, NULL when the check passes;
-4. the messages go into ``ImportIssue`` and the rows without errors into ``StagedRow``, both with
-   ``INSERT … SELECT``; from there the import goes on as on every database.
+3. the village cells are looked up once per distinct cell (``import_villages``);
+4. one statement trims and parses every cell and computes every row's messages
+   (``import_checked``): one column per check, NULL when the check passes, the row's values as
+   ``StagedRow`` would hold them, and ``valid`` (no error);
+5. the messages go into ``ImportIssue`` with ``INSERT … SELECT``. The rows stay in
+   ``import_checked`` (a temporary table: the whole import runs in one background job on one
+   connection): the checks across rows and against the portal, leaving out the families with a bad
+   row and the writing of the changes read it and clear ``valid`` set-wise (``check_across_rows``,
+   ``check_against_portal``, ``drop_bad_families``, ``submissions_for``, ``new_families``,
+   ``held_rows``) where the portable path uses ``StagedRow`` and the Python in ``services``;
+   ``release`` drops it.
 
 A file PostgreSQL's CSV parser reads differently from Python's (ragged rows, a blank line inside
 the data, a quoted header, old Mac line ends, a ``\\.`` line) makes ``stage`` return False before
 anything is kept, and the importer reads it the portable way instead. Both paths give the same
-report for the same file (tests/poverty_imports/test_import_service.py).
+report for the same file (tests/poverty_imports/test_sql_path.py). Files the SQL path does not read
+(XLSX, UTF-16, the CSVs above) are staged in ``StagedRow``; their writing is set-wise too.
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ import logging
 import re
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 import psycopg
@@ -60,8 +68,14 @@ from .validation import (
 
 # Python's str.strip() removes these; btrim() gets the same set.
 WHITESPACE = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
+# As written in the lists and in the template's help: looked up without a regular expression.
+SPELLINGS = (
+    "Kepala Keluarga", "Orang Tua", "Famili Lain", "Pindah Luar Negeri", "Tidak Ditemukan", "Tidak Ada",
+    "Laki-laki", "Laki Laki",
+)  # fmt: skip
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 CHUNK = 1024 * 1024
+WORK_MEM = "64MB"
 logger = logging.getLogger(__name__)
 
 
@@ -213,65 +227,87 @@ def stage(ctx: Any, handle: IO[bytes], *, progress: Callable[[int, str], None], 
     village = batch.village.code if batch.village_id else None
     present = {name: i for i, name in enumerate(mapping) if name}
     lap("COPY of the raw file")
-    _parse(present, specs, village)
-    lap("cells parsed")
-    _villages(village_lookup_for(ctx.user), village)
+    with connection.cursor() as cursor:
+        # For this session until ``release``: sorts and hashes of a million rows in memory, and no JIT
+        # compilation (seconds for the wide checking statement, more than it saves).
+        cursor.execute("SELECT set_config('work_mem', %s, false), set_config('jit', 'off', false)", [WORK_MEM])
+    _villages(village_lookup_for(ctx.user), present, village)
     lap("villages looked up")
     checks = _check(present, specs, village, today)
-    lap("rows checked")
-    _store(ctx, checks, present, specs)
-    lap("issues and staged rows stored")
+    lap("cells parsed and rows checked")
+    _store(ctx, checks)
+    lap("issues stored")
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS import_raw, import_parsed, import_checked, import_villages")
+        # The checks across rows and the writing join and group these rows: the planner needs their statistics.
+        cursor.execute("ANALYZE import_checked")
+    lap("ANALYZE")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS import_raw, import_villages")
+    ctx.held = True
     return True
 
 
 # ---------------------------------------------------------------------------- parsing
 
 
-def _parse(present: dict[str, int], specs: dict, village: str | None) -> None:
-    """``import_parsed``: every cell trimmed, the words looked up, the dates and codes read."""
-    sql = Sql()
+def _village_code(text: str, village: str | None, sql: Sql) -> str:
+    """The village code of a trimmed cell, as ``validation`` reads it: spaces dropped, ten digits dotted,
+    the import's own village for an empty cell."""
+    typed = f"replace({text}, ' ', '')"
+    digits = f"replace({typed}, '.', '')"
+    code = (
+        f"CASE WHEN {digits} ~ '^[0-9]{{10}}$' THEN substr({digits}, 1, 2) || '.' || substr({digits}, 3, 2) || '.' "
+        f"|| substr({digits}, 5, 2) || '.' || substr({digits}, 7, 4) ELSE {typed} END"
+    )
+    return f"CASE WHEN {text} = '' THEN {sql.lit(village)} ELSE {code} END" if village else code
+
+
+def _cell(present: dict[str, int], sql: Sql) -> Callable[[str], str]:
     ws = sql.lit(WHITESPACE)
 
     def text(name: str) -> str:
         return f"btrim(coalesce(r.c{present[name]}, ''), {ws})" if name in present else "''"
 
+    return text
+
+
+def _parsed(present: dict[str, int], specs: dict, village: str | None, sql: Sql) -> str:
+    """The SELECT reading ``import_raw``: every cell trimmed, the words looked up, the dates and codes read."""
+    text = _cell(present, sql)
+
+    def lookup(words: dict[str, str], cell: str) -> str:
+        # The cell in lower case is looked up first (a key is a word, so it is its own word), then its
+        # word: most cells skip the regular expression. ``_spellings`` adds the common spaced forms.
+        known = sql.lit(json.dumps(_spellings(words)))
+        return f"coalesce({known}::jsonb ->> lower({cell}), {known}::jsonb ->> {word(cell)}, '')"
+
     extras = ", ".join(f"{text(name)} AS x_{name}" for name in specs if name in present)
     # DATE_DMY without its back reference (slow in PostgreSQL): one pattern per separator.
     dash, slash, ymd = (sql.lit(p) for p in (DATE_DMY.replace("([-/])", "-").replace("\\2", "-"),
                                              DATE_DMY.replace("([-/])", "/").replace("\\2", "/"), DATE_YMD))  # fmt: skip
-    fallback = f"CASE WHEN w.code = '' THEN {sql.lit(village)} ELSE w.code END" if village else "w.code"
     # Each step is a subquery fenced with OFFSET 0, so a value is computed once, not once per use.
-    statement = f"""
-        CREATE TEMP TABLE import_parsed AS
-        SELECT t.*, w.sex_word,
-               coalesce({sql.lit(json.dumps(SEX_WORDS))}::jsonb ->> w.sex_word, '') AS sex,
-               coalesce({sql.lit(json.dumps(RELATIONSHIP_WORDS))}::jsonb ->> {word("t.rel_text")}, '') AS relationship,
-               coalesce({sql.lit(json.dumps(PRESENCE_WORDS))}::jsonb ->> {word("t.presence_text")}, '') AS presence,
+    return f"""
+        SELECT t.*, {lookup(SEX_WORDS, "t.sex_text")} AS sex,
+               {lookup(RELATIONSHIP_WORDS, "t.rel_text")} AS relationship,
+               {lookup(PRESENCE_WORDS, "t.presence_text")} AS presence,
                CASE WHEN d.y BETWEEN 1 AND 9999 AND d.m BETWEEN 1 AND 12
                          AND d.d BETWEEN 1 AND {days_in_month("d.y", "d.m")}
                     THEN make_date(d.y, d.m, d.d) END AS birth_date,
-               {fallback} AS village_code
+               d.y AS birth_y, d.m AS birth_m, d.d AS birth_d
         FROM (
             SELECT r.row, {text("no_kk")} AS no_kk, {text("nik")} AS nik, {text("nama")} AS name,
                    {text("jenis_kelamin")} AS sex_text, {text("tanggal_lahir")} AS date_text,
                    {text("hubungan_keluarga")} AS rel_text, {text("status_kehadiran")} AS presence_text,
                    {text("kode_desa")} AS village_text, {text("tempat_lahir")} AS birth_place,
                    {text("alamat")} AS address, {text("dusun")} AS dusun, {text("rt")} AS rt, {text("rw")} AS rw,
-                   {text("desil")} AS desil_text{", " + extras if extras else ""}
-            FROM import_raw r OFFSET 0
+                   {text("desil")} AS desil_text, v.code AS village_code, v.state AS village_state,
+                   v.home{", " + extras if extras else ""}
+            FROM import_raw r JOIN import_villages v ON v.text = {text("kode_desa")}
+            OFFSET 0
         ) t
         CROSS JOIN LATERAL (
-            SELECT {word("t.sex_text")} AS sex_word,
-                   CASE WHEN t.date_text ~ {dash} OR t.date_text ~ {slash} THEN 1
-                        WHEN t.date_text ~ {ymd} THEN 2 ELSE 0 END AS form,
-                   CASE WHEN x.digits ~ '^[0-9]{{10}}$'
-                        THEN substr(x.digits, 1, 2) || '.' || substr(x.digits, 3, 2) || '.' || substr(x.digits, 5, 2)
-                             || '.' || substr(x.digits, 7, 4)
-                        ELSE x.typed END AS code
-            FROM (SELECT replace(t.village_text, ' ', '') AS typed,
-                         replace(replace(t.village_text, ' ', ''), '.', '') AS digits) x
+            SELECT CASE WHEN t.date_text ~ {dash} OR t.date_text ~ {slash} THEN 1
+                        WHEN t.date_text ~ {ymd} THEN 2 ELSE 0 END AS form
             OFFSET 0
         ) w
         CROSS JOIN LATERAL (
@@ -284,23 +320,47 @@ def _parse(present: dict[str, int], specs: dict, village: str | None) -> None:
             OFFSET 0
         ) d
     """  # noqa: S608 - the names are ours, the values parameters
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS import_parsed")
-        cursor.execute(statement, sql.params)
 
 
-def _villages(lookup: Callable[[str], str], village: str | None) -> None:
-    """``import_villages``: each village code of the file with the lookup's answer (ok, unknown, out of scope)."""
+def _villages(lookup: Callable[[str], str], present: dict[str, int], village: str | None) -> None:
+    """``import_villages``: each village cell of the file (trimmed) with its code, the lookup's answer
+    (ok, unknown, out of scope; none for an empty code or another village than the import's) and the
+    province the NIK and No. KK are checked against."""
+    sql = Sql()
+    text = _cell(present, sql)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT DISTINCT village_code FROM import_parsed WHERE village_code <> ''")
-        codes = [code for (code,) in cursor.fetchall() if not village or code == village]
-        states = [(code, lookup(code)) for code in codes]  # the lookup queries: not during the COPY
+        cursor.execute(
+            f"""
+            SELECT x.village_text, {_village_code("x.village_text", village, sql)}
+            FROM (SELECT DISTINCT {text("kode_desa")} AS village_text FROM import_raw r) x
+            """,  # noqa: S608 - the names are ours, the values parameters
+            sql.params,
+        )
+        cells = cursor.fetchall()
+        # The lookup queries: not during the COPY.
+        rows = [
+            (cell, code, lookup(code) if code and (not village or code == village) else None,
+             code[:2] if re.fullmatch(VILLAGE_CODE, code) else KALTARA_PREFIX)
+            for cell, code in cells
+        ]  # fmt: skip
         cursor.execute("DROP TABLE IF EXISTS import_villages")
-        cursor.execute("CREATE TEMP TABLE import_villages (code text PRIMARY KEY, state text)")
-        with cursor.cursor.copy("COPY import_villages (code, state) FROM STDIN") as copy:
-            for row in states:
+        cursor.execute("CREATE TEMP TABLE import_villages (text text PRIMARY KEY, code text, state text, home text)")
+        with cursor.cursor.copy("COPY import_villages (text, code, state, home) FROM STDIN") as copy:
+            for row in rows:
                 copy.write_row(row)
         cursor.execute("ANALYZE import_villages")
+
+
+def _spellings(words: dict[str, str]) -> dict[str, str]:
+    """``words`` plus the lower-case spaced forms of its multi-word entries (``kepala keluarga``)."""
+    from .validation import _word
+
+    found = dict(words)
+    for spelling in SPELLINGS:
+        key = spelling.lower()
+        if _word(key) in words and key not in found:
+            found[key] = words[_word(key)]
+    return found
 
 
 # ---------------------------------------------------------------------------- the checks
@@ -392,7 +452,7 @@ def _check(present: dict[str, int], specs: dict, village: str | None, today: Any
                 field,
                 WARNING,
                 f"{ok} AND n.coded_valid AND p.birth_date IS NOT NULL AND "
-                "n.day * 10000 + n.month * 100 + n.yy <> to_char(p.birth_date, 'DDMMYY')::int",
+                "(n.day <> p.birth_d OR n.month <> p.birth_m OR n.yy <> mod(p.birth_y, 100))",
                 sql.msg(
                     _("NIK: the birth date in the NIK (%(coded)s) differs from the birth date %(given)s."),
                     coded=coded,
@@ -427,11 +487,16 @@ def _check(present: dict[str, int], specs: dict, village: str | None, today: Any
         f"p.name <> '' AND left(p.name, 1) NOT IN ({formula}) AND char_length(p.name) > 120",
         sql.lit(_("The name is longer than 120 characters.")),
     )
-    add("jenis_kelamin", ERROR, "p.sex_word = ''", sql.lit(_("The sex is empty; write L or P.")))
     add(
         "jenis_kelamin",
         ERROR,
-        "p.sex_word <> '' AND p.sex = ''",
+        f"p.sex = '' AND {word('p.sex_text')} = ''",
+        sql.lit(_("The sex is empty; write L or P.")),
+    )
+    add(
+        "jenis_kelamin",
+        ERROR,
+        f"p.sex = '' AND {word('p.sex_text')} <> ''",
         sql.msg(_("“%(value)s” is not a sex; write L or P."), value="left(p.sex_text, 20)"),
     )
     add("tanggal_lahir", ERROR, "p.date_text = ''", sql.lit(_("The birth date is empty.")))
@@ -449,7 +514,7 @@ def _check(present: dict[str, int], specs: dict, village: str | None, today: Any
     add(
         "tanggal_lahir",
         ERROR,
-        f"p.birth_date <= {sql.lit(today)}::date AND extract(year FROM p.birth_date) < 1900",
+        f"p.birth_date <= {sql.lit(today)}::date AND p.birth_y < 1900",
         sql.lit(_("The birth date is before 1900.")),
     )
     add(
@@ -509,13 +574,13 @@ def _check(present: dict[str, int], specs: dict, village: str | None, today: Any
     add(
         "kode_desa",
         ERROR,
-        "v.state = 'unknown'",
+        "p.village_state = 'unknown'",
         sql.msg(_("%(code)s is not a known village code."), code="left(p.village_code, 20)"),
     )
     add(
         "kode_desa",
         ERROR,
-        "v.state = 'out_of_scope'",
+        "p.village_state = 'out_of_scope'",
         sql.msg(_("The village %(code)s is outside your area."), code="p.village_code"),
     )
     extra_values: list[str] = []
@@ -552,28 +617,29 @@ def _check(present: dict[str, int], specs: dict, village: str | None, today: Any
     columns = ",\n".join(f"CASE WHEN {condition} THEN {message} END AS m{i}" for i, (_c, _s, condition, message)
                          in enumerate(checks))  # fmt: skip
     errors = ", ".join(f"m{i}" for i, (_c, severity, _x, _m) in enumerate(checks) if severity == ERROR)
+    every = ", ".join(f"m{i}" for i in range(len(checks)))
+    # One statement reads the raw cells (``_parsed``) and checks them; the row's values are kept as
+    # StagedRow would hold them, with ``valid`` (no error yet) for the checks across rows and the writing.
     statement = f"""
         CREATE TEMP TABLE import_checked AS
-        SELECT c.*, num_nonnulls({errors}) AS n_errors FROM (
+        SELECT c.*, num_nonnulls({errors}) = 0 AS valid, num_nonnulls({every}) > 0 AS noted FROM (
             SELECT p.row, p.no_kk, p.nik, p.name, p.sex, p.birth_date, p.relationship, p.village_code,
-                   p.birth_place, p.address, p.dusun, p.rt, p.rw, p.desil_text, p.presence, {extra} AS extra,
+                   left(p.birth_place, 80) AS birth_place, left(p.address, 200) AS address, left(p.dusun, 60) AS dusun,
+                   p.rt, p.rw, CASE WHEN p.desil_text ~ {sql.lit(DESIL)} THEN p.desil_text::int END AS desil,
+                   CASE WHEN p.presence = '' THEN 'here' ELSE p.presence END AS presence, {extra} AS extra,
                    {columns}
-            FROM import_parsed p
+            FROM ({_parsed(present, specs, village, sql)} OFFSET 0) p
             CROSS JOIN LATERAL (
                 SELECT d.*, d.kk_digits AND char_length(p.no_kk) = 16 AS kk_ok,
-                       d.nik_digits AND char_length(p.nik) = 16 AS nik_ok,
-                       CASE WHEN p.village_code ~ {sql.lit(VILLAGE_CODE)} THEN left(p.village_code, 2)
-                            ELSE {kaltara} END AS home
+                       d.nik_digits AND char_length(p.nik) = 16 AS nik_ok, p.home
                 FROM (SELECT p.no_kk ~ '^[0-9]+$' AS kk_digits, p.nik ~ '^[0-9]+$' AS nik_digits) d
                 OFFSET 0
             ) s
             CROSS JOIN LATERAL (
                 SELECT s.kk_ok, s.nik_ok, q.*, q.year BETWEEN 1 AND 9999 AND q.month BETWEEN 1 AND 12
                        AND q.day BETWEEN 1 AND {days_in_month("q.year", "q.month")} AS coded_valid,
-                       s.kk_ok AND EXISTS (SELECT 1 FROM import_kecamatan k WHERE k.code = {kecamatan_of("p.no_kk")})
-                           AS kk_known,
-                       s.nik_ok AND EXISTS (SELECT 1 FROM import_kecamatan k WHERE k.code = {kecamatan_of("p.nik")})
-                           AS nik_known
+                       s.kk_ok AND {kecamatan_of("p.no_kk")} IN (SELECT code FROM import_kecamatan) AS kk_known,
+                       s.nik_ok AND {kecamatan_of("p.nik")} IN (SELECT code FROM import_kecamatan) AS nik_known
                 FROM (
                     SELECT CASE WHEN r.dd > 40 THEN r.dd - 40 ELSE r.dd END AS day, r.month, r.yy,
                            CASE WHEN r.dd > 40 THEN 'P' ELSE 'L' END AS coded_sex,
@@ -584,7 +650,7 @@ def _check(present: dict[str, int], specs: dict, village: str | None, today: Any
                 ) q
                 OFFSET 0
             ) n
-            LEFT JOIN import_villages v ON v.code = p.village_code
+            OFFSET 0
         ) c
     """  # noqa: S608 - the names are ours, the values parameters
     with connection.cursor() as cursor:
@@ -593,24 +659,17 @@ def _check(present: dict[str, int], specs: dict, village: str | None, today: Any
             "CREATE TEMP TABLE import_kecamatan AS SELECT code FROM regions_region WHERE level = %s",
             [Level.KECAMATAN],
         )
-        cursor.execute("CREATE UNIQUE INDEX ON import_kecamatan (code)")
         cursor.execute("ANALYZE import_kecamatan")
         cursor.execute(statement, sql.params)
+        cursor.execute("DROP TABLE import_kecamatan")
     return [(f"m{i}", column, severity) for i, (column, severity, _x, _m) in enumerate(checks)]
 
 
-def _store(ctx: Any, checks: list[tuple[str, str, str]], present: dict[str, int], specs: dict) -> None:
-    """The messages into ``ImportIssue``, the rows without errors into ``StagedRow``."""
-    batch_id = ctx.batch.pk
-    issue_table, staged_table = ImportIssue._meta.db_table, StagedRow._meta.db_table
+def _store(ctx: Any, checks: list[tuple[str, str, str]]) -> None:
+    """The messages into ``ImportIssue``, in row order and, within a row, in the order of the Python checks."""
+    issue_table = ImportIssue._meta.db_table
     values = ", ".join(
         f"({i}, '{column}', '{severity}', c.{name})" for i, (name, column, severity) in enumerate(checks)
-    )
-    any_message = " OR ".join(f"c.{name} IS NOT NULL" for name, _c, _s in checks)
-    digest = (
-        "left(md5(concat_ws(chr(31), c.no_kk, c.nik, c.name, c.sex, c.birth_date, c.relationship, c.village_code, "
-        "left(c.birth_place, 80), left(c.address, 200), left(c.dusun, 60), c.rt, c.rw, "
-        "CASE WHEN c.desil_text <> '' THEN c.desil_text::int END, c.presence, c.extra::text)), 24)"
     )
     with connection.cursor() as cursor:
         cursor.execute(
@@ -619,36 +678,215 @@ def _store(ctx: Any, checks: list[tuple[str, str, str]], present: dict[str, int]
             SELECT %(batch)s, c.row, i.col, i.sev, i.msg
             FROM import_checked c
             CROSS JOIN LATERAL (VALUES {values}) AS i(ord, col, sev, msg)
-            WHERE ({any_message}) AND i.msg IS NOT NULL
+            WHERE c.noted AND i.msg IS NOT NULL
             ORDER BY c.row, i.ord
             """,  # noqa: S608 - the names are ours
-            {"batch": batch_id},
+            {"batch": ctx.batch.pk},
         )
         cursor.execute(
             f"SELECT severity, count(*) FROM {issue_table} WHERE batch_id = %s GROUP BY severity",  # noqa: S608
-            [batch_id],
+            [ctx.batch.pk],
         )
         counts = dict(cursor.fetchall())
         ctx.report.errors += counts.get(ERROR, 0)
         ctx.report.warnings += counts.get(WARNING, 0)
+
+
+# ---------------------------------------------------------------------------- the checks across rows, set-wise
+
+# The checks of ``services._check_across_rows``, ``_check_against_portal`` and ``_drop_bad_families`` on
+# the rows held in ``import_checked``: the same rows flagged, in the same order, with the same messages.
+# Each check first narrows to the few keys that can fail (a NIK seen twice, a family with two heads or
+# two villages), so a clean file costs one hash aggregate per check, not a sort of every row.
+
+
+def _flag(ctx: Any, select: str, column: str, message: str, params: dict, *, severity: str = ERROR) -> int:
+    """An issue for each row of ``select`` (``f.row`` and what ``message`` uses); errors also mark it invalid."""
+    ctx.flush()
+    issue_table = ImportIssue._meta.db_table
+    params = {**params, "batch": ctx.batch.pk, "column": column, "severity": severity}
+    insert = f"""
+        INSERT INTO {issue_table} (batch_id, row, "column", severity, message)
+        SELECT %(batch)s, f.row, %(column)s, %(severity)s, {message} FROM f ORDER BY f.row
+    """  # noqa: S608 - the names are ours, the values parameters
+    with connection.cursor() as cursor:
+        if severity == ERROR:
+            cursor.execute(
+                f"WITH f AS MATERIALIZED ({select}), i AS ({insert}) "  # noqa: S608
+                "UPDATE import_checked c SET valid = false FROM f WHERE c.row = f.row",
+                params,
+            )
+            ctx.report.errors += cursor.rowcount
+        else:
+            cursor.execute(f"WITH f AS ({select}) {insert}", params)  # noqa: S608
+            ctx.report.warnings += cursor.rowcount
+        return cursor.rowcount
+
+
+def _later(key: str, candidates: str, where: str = "") -> str:
+    """(row, first) of the valid rows whose ``key`` is on an earlier valid row, among ``candidates``."""
+    return f"""
+        SELECT x.row, x.first FROM (
+            SELECT c.row, min(c.row) OVER (PARTITION BY {key}) AS first FROM import_checked c
+            WHERE c.valid {where} AND ({candidates})
+        ) x WHERE x.row > x.first
+    """  # noqa: S608 - the names are ours
+
+
+def check_across_rows(ctx: Any) -> None:
+    sql = Sql()
+    with connection.cursor() as cursor:
+        # A repeated row repeats its NIK: both checks look only at the NIKs on more than one row.
+        cursor.execute("DROP TABLE IF EXISTS import_twice")
+        cursor.execute(
+            "CREATE TEMP TABLE import_twice AS SELECT nik FROM import_checked WHERE valid GROUP BY nik HAVING count(*) > 1"
+        )
+    twice = "c.nik IN (SELECT nik FROM import_twice)"
+    whole_row = (
+        "c.no_kk, c.nik, c.name, c.sex, c.birth_date, c.relationship, c.village_code, c.birth_place, c.address, "
+        "c.dusun, c.rt, c.rw, c.desil, c.presence, c.extra"
+    )
+    _flag(ctx, _later(whole_row, twice), "", sql.msg(_("This row repeats row %(first)d exactly."), first="f.first"),
+          sql.params)  # fmt: skip
+    _flag(ctx, _later("c.nik", twice), "nik",
+          sql.msg(_("This NIK already appears on row %(first)d."), first="f.first"), sql.params)  # fmt: skip
+    two_heads = (
+        "c.no_kk IN (SELECT no_kk FROM import_checked WHERE valid AND relationship = 'head' "
+        "GROUP BY no_kk HAVING count(*) > 1)"
+    )
+    _flag(ctx, _later("c.no_kk", two_heads, "AND c.relationship = 'head'"), "hubungan_keluarga",
+          sql.msg(_("The family already has a head on row %(first)d."), first="f.first"), sql.params)  # fmt: skip
+    split = """
+        SELECT x.row, x.no_kk, x.first_village FROM (
+            SELECT c.row, c.no_kk, c.village_code,
+                   first_value(c.village_code) OVER (PARTITION BY c.no_kk ORDER BY c.row) AS first_village
+            FROM import_checked c
+            WHERE c.valid AND c.no_kk IN (SELECT no_kk FROM import_checked WHERE valid
+                                          GROUP BY no_kk HAVING min(village_code) <> max(village_code))
+        ) x WHERE x.village_code <> x.first_village
+    """
+    _flag(ctx, split, "kode_desa",
+          sql.msg(_("The family %(kk)s is already listed in village %(village)s."), kk="'…' || right(f.no_kk, 4)",
+                  village="f.first_village"), sql.params)  # fmt: skip
+    headless = """
+        SELECT min(row) AS row, no_kk FROM import_checked WHERE valid
+        GROUP BY no_kk HAVING count(*) FILTER (WHERE relationship = 'head') = 0
+    """
+    _flag(ctx, headless, "hubungan_keluarga",
+          sql.msg(_("The family with No. KK ending %(end)s has no head."), end="right(f.no_kk, 4)"), sql.params,
+          severity=WARNING)  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE import_twice")
+
+
+def check_against_portal(ctx: Any) -> None:
+    from poverty_data.models import PRESENT, Family, FamilyStatus, Member, Submission, SubmissionState
+
+    sql = Sql()
+    families, members = Family._meta.db_table, Member._meta.db_table
+    active = sql.lit(FamilyStatus.ACTIVE)
+    # A NIK present in another active family anywhere in the portal: the villages of those families.
+    taken = f"""
+        SELECT c.row, string_agg(o.village_code, ', ' ORDER BY o.village_code COLLATE "C") AS villages
+        FROM import_checked c
+        JOIN (
+            SELECT DISTINCT m.nik, f.no_kk, f.village_code FROM {members} m JOIN {families} f ON f.id = m.family_id
+            WHERE m.presence = ANY({sql.lit(list(PRESENT))}) AND f.status = {active}
+              AND m.nik IN (SELECT nik FROM import_checked WHERE valid)
+        ) o ON o.nik = c.nik AND o.no_kk <> c.no_kk
+        WHERE c.valid
+        GROUP BY c.row
+    """  # noqa: S608 - the names are ours, the values parameters
+    _flag(ctx, taken, "nik",
+          sql.msg(_("This NIK belongs to a present member of another active family (%(where)s)."), where="f.villages"),
+          sql.params)  # fmt: skip
+    # A family card already registered in another village.
+    moved = f"""
+        SELECT c.row, min(f.village_code COLLATE "C") AS village
+        FROM import_checked c JOIN {families} f ON f.no_kk = c.no_kk AND f.status = {active}
+        WHERE c.valid
+        GROUP BY c.row HAVING bool_and(f.village_code <> c.village_code)
+    """  # noqa: S608 - the names are ours, the values parameters
+    _flag(ctx, moved, "kode_desa",
+          sql.msg(_("This family is registered in village %(village)s; a move between villages is not an import."),
+                  village="f.village"), sql.params)  # fmt: skip
+    # A village whose submission in this round is past draft.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT village_code, state FROM {Submission._meta.db_table} WHERE round_id = %s AND state <> %s "  # noqa: S608
+            "AND village_code IN (SELECT village_code FROM import_checked WHERE valid)",
+            [ctx.batch.round_id, SubmissionState.DRAFT],
+        )
+        closed = dict(cursor.fetchall())
+    if closed:
+        labels = dict(SubmissionState.choices)
+        codes = sorted(closed)
+        texts = [
+            _("The submission of village %(village)s is %(state)s; only a draft takes an import.")
+            % {"village": code, "state": labels[closed[code]]}
+            for code in codes
+        ]
+        sql = Sql()
+        past = f"""
+            SELECT c.row, m.text FROM import_checked c
+            JOIN unnest({sql.lit(codes)}::text[], {sql.lit(texts)}::text[]) AS m(code, text) ON m.code = c.village_code
+            WHERE c.valid
+        """  # noqa: S608 - the values are parameters
+        _flag(ctx, past, "kode_desa", "f.text", sql.params)
+
+
+def drop_bad_families(ctx: Any) -> None:
+    """Only valid rows were asked for: a family with any bad row is left out whole."""
+    left_out = """
+        SELECT c.row FROM import_checked c
+        WHERE c.valid AND c.no_kk IN (SELECT no_kk FROM import_checked WHERE NOT valid AND no_kk <> '')
+    """
+    sql = Sql()
+    message = sql.lit(_("Left out with its family: another row of the family has an error."))
+    ctx.flush()
+    issue_table = ImportIssue._meta.db_table
+    with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            INSERT INTO {staged_table} (batch_id, row, valid, no_kk, nik, name, sex, birth_date, relationship,
-                                        village_code, birth_place, address, dusun, rt, rw, desil, presence, extra, digest)
-            SELECT %(batch)s, c.row, true, c.no_kk, c.nik, c.name, c.sex, c.birth_date, c.relationship, c.village_code,
-                   left(c.birth_place, 80), left(c.address, 200), left(c.dusun, 60), c.rt, c.rw,
-                   CASE WHEN c.desil_text <> '' THEN c.desil_text::int END,
-                   CASE WHEN c.presence = '' THEN 'here' ELSE c.presence END, c.extra, {digest}
-            FROM import_checked c
-            WHERE c.n_errors = 0
-            ORDER BY c.row
-            """,  # noqa: S608 - the names are ours
-            {"batch": batch_id},
+            WITH f AS MATERIALIZED ({left_out}),
+            i AS (INSERT INTO {issue_table} (batch_id, row, "column", severity, message)
+                  SELECT {sql.lit(ctx.batch.pk)}, f.row, 'no_kk', {sql.lit(WARNING)}, {message} FROM f ORDER BY f.row)
+            UPDATE import_checked c SET valid = false FROM f WHERE c.row = f.row
+            """,  # noqa: S608 - the names are ours, the values parameters
+            sql.params,
         )
-        cursor.execute("SELECT DISTINCT no_kk FROM import_checked WHERE n_errors > 0 AND no_kk <> ''")
-        ctx.bad_families.update(kk for (kk,) in cursor.fetchall())
-        # Fresh statistics: the checks across rows and the writing plan their joins on these rows.
-        cursor.execute(f"ANALYZE {staged_table}")  # noqa: S608
+        ctx.report.warnings += cursor.rowcount
+
+
+def held_rows(where: str = "", params: list | None = None) -> Iterator[tuple]:
+    """The valid held rows as ``services.Staged`` values, by village, family and row (``where``: more SQL).
+
+    A server-side cursor (inside the writing's transaction): the rows come 5,000 at a time."""
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(
+            "SELECT row, no_kk, nik, name, sex, birth_date, relationship, village_code, birth_place, address, "  # noqa: S608
+            f"dusun, rt, rw, desil, presence, extra FROM import_checked c WHERE valid {where} "
+            "ORDER BY village_code, no_kk, row",
+            params,
+        )
+        while batch := cursor.fetchmany(5000):
+            for values in batch:
+                extra = values[15]
+                yield (*values[:15], json.loads(extra) if isinstance(extra, str) else extra)
+
+
+def count_valid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM import_checked WHERE valid")
+        return cursor.fetchone()[0]
+
+
+def release() -> None:
+    """Drop the held rows (the table also goes with the connection)."""
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS import_checked")
+        cursor.execute("RESET work_mem")
+        cursor.execute("RESET jit")
 
 
 # ---------------------------------------------------------------------------- writing, set-wise
@@ -668,7 +906,14 @@ def _insert_columns(model: type, explicit: dict[str, str], sql: Sql) -> tuple[st
     return ", ".join(names), ", ".join(values)
 
 
-def submissions_for(batch: Any, user: Any) -> dict[str, tuple[int, int]]:
+def _valid_rows(batch: Any, held: bool) -> str:
+    """The valid rows to write: held in ``import_checked`` (a CSV read by COPY), else the batch's StagedRow."""
+    if held:
+        return "(SELECT * FROM import_checked WHERE valid)"
+    return f"(SELECT * FROM {StagedRow._meta.db_table} WHERE batch_id = {int(batch.pk)} AND valid)"  # noqa: S608
+
+
+def submissions_for(batch: Any, user: Any, *, held: bool = False) -> dict[str, tuple[int, int]]:
     """(id, version) of the draft submission of each village of the batch's valid rows, created when missing."""
     from django.utils import timezone
 
@@ -676,7 +921,6 @@ def submissions_for(batch: Any, user: Any) -> dict[str, tuple[int, int]]:
 
     sql = Sql()
     now = sql.lit(timezone.now())
-    staged = StagedRow._meta.db_table
     submission_columns, submission_values = _insert_columns(
         Submission,
         {"round_id": sql.lit(batch.round_id), "village_id": "r.id", "village_code": "r.code", "created_at": now,
@@ -692,7 +936,7 @@ def submissions_for(batch: Any, user: Any) -> dict[str, tuple[int, int]]:
     )  # fmt: skip
     from .services import NoLongerDraft
 
-    villages = f"(SELECT DISTINCT village_code FROM {staged} WHERE batch_id = %s AND valid)"  # noqa: S608
+    villages = f"(SELECT DISTINCT village_code FROM {_valid_rows(batch, held)} v)"  # noqa: S608
     lock = f"""
         SELECT s.village_code, s.id, s.version, s.state FROM {Submission._meta.db_table} s
         WHERE s.round_id = %s AND s.village_code IN {villages}
@@ -700,7 +944,7 @@ def submissions_for(batch: Any, user: Any) -> dict[str, tuple[int, int]]:
     """  # noqa: S608 - the names are ours
     with connection.cursor() as cursor:
         # Lock the drafts (in code order, as the portable path does) and refuse when one moved on.
-        cursor.execute(lock, [batch.round_id, batch.pk])
+        cursor.execute(lock, [batch.round_id])
         if moved_on := [code for code, _pk, _v, state in cursor.fetchall() if state != SubmissionState.DRAFT]:
             raise NoLongerDraft(moved_on)
         cursor.execute(
@@ -708,7 +952,7 @@ def submissions_for(batch: Any, user: Any) -> dict[str, tuple[int, int]]:
             WITH created AS (
                 INSERT INTO {Submission._meta.db_table} ({submission_columns})
                 SELECT {submission_values}
-                FROM (SELECT DISTINCT village_code FROM {staged} WHERE batch_id = {sql.lit(batch.pk)} AND valid) v
+                FROM {villages} v
                 JOIN regions_region r ON r.code = v.village_code
                 ORDER BY r.code
                 ON CONFLICT (round_id, village_id) DO NOTHING
@@ -720,14 +964,16 @@ def submissions_for(batch: Any, user: Any) -> dict[str, tuple[int, int]]:
             sql.params,
         )
         # Created here or by an import running beside this one: locked now too, and still drafts.
-        cursor.execute(lock, [batch.round_id, batch.pk])
+        cursor.execute(lock, [batch.round_id])
         found = cursor.fetchall()
         if moved_on := [code for code, _pk, _v, state in found if state != SubmissionState.DRAFT]:
             raise NoLongerDraft(moved_on)
         return {code: (pk, version) for code, pk, version, _state in found}
 
 
-def new_families(batch: Any, user: Any) -> tuple[int, dict[int, int]]:
+def new_families(
+    batch: Any, user: Any, drafts: dict[str, tuple[int, int]], *, held: bool = False
+) -> tuple[int, dict[int, int]]:
     """Propose every family of the batch that the portal does not hold (active, in that village) as one change.
 
     The payload is what the portable path builds (the family's fields from its first row, the members
@@ -737,15 +983,19 @@ def new_families(batch: Any, user: Any) -> tuple[int, dict[int, int]]:
     """
     from django.utils import timezone
 
-    from poverty_data.models import ChangeKind, Family, FamilyStatus, Presence, Submission, SubmissionChange
+    from poverty_data.models import ChangeKind, Family, FamilyStatus, Presence, SubmissionChange
 
     sql = Sql()
-    staged, changes = StagedRow._meta.db_table, SubmissionChange._meta.db_table
-    batch_id, kind = sql.lit(batch.pk), sql.lit(ChangeKind.NEW_FAMILY)
+    rows, changes = _valid_rows(batch, held), SubmissionChange._meta.db_table
+    kind = sql.lit(ChangeKind.NEW_FAMILY)
+    # Each member's object built once (jsonb orders its keys itself: the same value as one built in pieces).
+    fields = (
+        "'nik', m.nik, 'name', m.name, 'sex', m.sex, 'birth_date', to_char(m.birth_date, 'YYYY-MM-DD'), "
+        f"'relationship', m.relationship, 'presence', {sql.lit(Presence.NEW)}"
+    )
     member = (
-        "jsonb_build_object('nik', m.nik, 'name', m.name, 'sex', m.sex, 'birth_date', to_char(m.birth_date, 'YYYY-MM-DD'), "
-        f"'relationship', m.relationship, 'presence', {sql.lit(Presence.NEW)}) "
-        "|| CASE WHEN m.birth_place <> '' THEN jsonb_build_object('birth_place', m.birth_place) ELSE '{}'::jsonb END"
+        f"CASE WHEN m.birth_place <> '' THEN jsonb_build_object({fields}, 'birth_place', m.birth_place) "
+        f"ELSE jsonb_build_object({fields}) END"
     )
     family = (
         "jsonb_build_object('no_kk', h.no_kk) || jsonb_strip_nulls(jsonb_build_object('street', nullif(h.address, ''), "
@@ -758,7 +1008,14 @@ def new_families(batch: Any, user: Any) -> tuple[int, dict[int, int]]:
         sql,
     )  # fmt: skip
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS import_new")
+        # The drafts (``submissions_for``) in a table of their own, with statistics: Submission's may
+        # not know yet of the thousands of drafts just created, and a join planned on them loops.
+        cursor.execute("DROP TABLE IF EXISTS import_new, import_drafts")
+        cursor.execute("CREATE TEMP TABLE import_drafts (village_code text PRIMARY KEY, id bigint)")
+        with cursor.cursor.copy("COPY import_drafts (village_code, id) FROM STDIN") as copy:
+            for code, (pk, _version) in drafts.items():
+                copy.write_row((code, pk))
+        cursor.execute("ANALYZE import_drafts")
         cursor.execute(
             f"""
             CREATE TEMP TABLE import_new AS
@@ -766,16 +1023,14 @@ def new_families(batch: Any, user: Any) -> tuple[int, dict[int, int]]:
                    jsonb_build_object('family', {family}, 'members', f.members) AS payload
             FROM (
                 SELECT m.village_code, m.no_kk, min(m.row) AS first_row, jsonb_agg({member} ORDER BY m.row) AS members
-                FROM {staged} m
-                WHERE m.batch_id = {batch_id} AND m.valid
-                  AND NOT EXISTS (SELECT 1 FROM {Family._meta.db_table} x
+                FROM {rows} m
+                WHERE NOT EXISTS (SELECT 1 FROM {Family._meta.db_table} x
                                   WHERE x.no_kk = m.no_kk AND x.village_code = m.village_code
                                     AND x.status = {sql.lit(FamilyStatus.ACTIVE)})
                 GROUP BY m.village_code, m.no_kk
             ) f
-            JOIN {staged} h ON h.batch_id = {batch_id} AND h.village_code = f.village_code AND h.no_kk = f.no_kk
-                AND h.row = f.first_row
-            JOIN {Submission._meta.db_table} s ON s.round_id = {sql.lit(batch.round_id)} AND s.village_code = f.village_code
+            JOIN {rows} h ON h.row = f.first_row
+            JOIN import_drafts s ON s.village_code = f.village_code
             """,  # noqa: S608 - the names are ours, the values parameters
             sql.params,
         )
@@ -805,7 +1060,7 @@ def new_families(batch: Any, user: Any) -> tuple[int, dict[int, int]]:
             sql.params,
         )
         created = dict(cursor.fetchall())
-        cursor.execute("DROP TABLE import_new")
+        cursor.execute("DROP TABLE import_new, import_drafts")
     return families, created
 
 
@@ -821,7 +1076,7 @@ def mark_touched(batch: Any, user: Any, created: dict[int, int]) -> None:
     now = sql.lit(timezone.now())
     ids = sql.lit(sorted(created))
     counts = sql.lit([created[pk] for pk in sorted(created)])
-    detail = sql.msg(_("%(count)d changes imported from %(file)s"), count="u.n", file=sql.lit(batch.file_name))
+    detail = sql.msg(_("%(count)d changes imported from %(file)s"), count="b.n", file=sql.lit(batch.file_name))
     columns, values = _insert_columns(
         SubmissionEvent,
         {"submission_id": "b.id", "action": sql.lit(SubmissionEvent.Action.EDITED), "version": "b.version",
@@ -835,10 +1090,10 @@ def mark_touched(batch: Any, user: Any, created: dict[int, int]) -> None:
             WITH u AS (SELECT * FROM unnest({ids}::bigint[], {counts}::int[]) AS u(id, n)),
             b AS (
                 UPDATE {Submission._meta.db_table} s SET version = s.version + 1, updated_at = {now}
-                FROM u WHERE s.id = u.id RETURNING s.id, s.version
+                FROM u WHERE s.id = u.id RETURNING s.id, s.version, u.n
             ),
             e AS (INSERT INTO {SubmissionEvent._meta.db_table} ({columns})
-                  SELECT {values} FROM b JOIN u ON u.id = b.id ORDER BY b.id)
+                  SELECT {values} FROM b ORDER BY b.id)
             INSERT INTO {touched} (importbatch_id, submission_id) SELECT {sql.lit(batch.pk)}, u.id FROM u ORDER BY u.id
             """,  # noqa: S608 - the names are ours, the values parameters
             sql.params,

@@ -2,8 +2,10 @@
 
 An ``ImportBatch`` is one uploaded file for one round. Its rows are staged in
 ``StagedRow`` (COPY on PostgreSQL, batched inserts elsewhere) so that the checks across
-rows and against the existing data run set-wise in SQL and memory stays bounded; its
-errors and warnings are ``ImportIssue`` rows. Staged rows are deleted when the import ends.
+rows and against the existing data run set-wise in SQL and memory stays bounded; a CSV
+read by PostgreSQL's COPY skips it, its rows held in the import's temporary table
+(``fastpath``). Errors and warnings are ``ImportIssue`` rows. Staged rows are deleted
+when the import ends.
 """
 
 from __future__ import annotations

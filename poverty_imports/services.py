@@ -3,7 +3,9 @@
 ``import_create`` checks and stores the upload and starts the background job;
 ``import_run`` does the work:
 
-1. stream the file through the row checks (``validation``), staging the rows that pass;
+1. stream the file through the row checks (``validation``), staging the rows that pass in
+   ``StagedRow``; on PostgreSQL a CSV is loaded with COPY and checked in SQL instead, its rows
+   held in a temporary table (``fastpath``) that steps 2-4 read in place of ``StagedRow``;
 2. run the checks across rows and against the existing data set-wise in SQL: a row that
    repeats another, a NIK twice, two heads in a family, a family in two villages, a NIK
    present in another active family, a family registered in another village, a village
@@ -32,7 +34,7 @@ from typing import IO, Any, NamedTuple
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, Window
 from django.db.models.functions import FirstValue
 from django.utils import timezone
@@ -244,6 +246,7 @@ class _Context:
     bad_families: set[str]
     issues: list[tuple[int, str, str, str]]
     set_wise: bool = False  # PostgreSQL's path: new families and the bookkeeping written with INSERT … SELECT
+    held: bool = False  # the rows are held in fastpath's temporary table (a CSV read by COPY), not in StagedRow
 
     def issue(self, row: int, column: str, severity: str, message: str) -> None:
         self.issues.append((row, column, severity, message))
@@ -292,6 +295,17 @@ def import_run(
     ImportIssue.objects.filter(batch=batch).delete()
     StagedRow.objects.filter(batch=batch).delete()
     ctx = _Context(batch=batch, user=user, report=ValidationReport(), bad_families=set(), issues=[])
+    try:
+        return _run(ctx, stream, fast, progress, clock)
+    finally:
+        if ctx.held:  # an error on the way: the held rows and the session's settings go now if they can
+            _release_quietly()
+
+
+def _run(
+    ctx: _Context, stream: IO[bytes] | None, fast: bool | None, progress: Callable[[int, str], None], clock: _Clock
+) -> ImportBatch:
+    batch = ctx.batch
     handle = stream or batch.file.open("rb")
     try:
         _stage(ctx, handle, fast=fast, progress=progress)
@@ -311,7 +325,7 @@ def import_run(
         _drop_bad_families(ctx)
     ctx.flush()
     if ctx.report.errors and not batch.valid_only:
-        StagedRow.objects.filter(batch=batch).delete()
+        _clear(ctx)
         return _finish(batch, ctx, ImportStatus.REFUSED)
     progress(ctx.report.rows_read, _("Writing the changes into the submissions"))
     try:
@@ -319,14 +333,37 @@ def import_run(
             counts = _write_changes(ctx)
     except NoLongerDraft as exc:
         ctx.report.file_error = exc.message
-        StagedRow.objects.filter(batch=batch).delete()
+        _clear(ctx)
         return _finish(batch, ctx, ImportStatus.REFUSED)
     for key, value in counts.items():
         setattr(batch, key, value)
     clock.lap("changes written")
-    StagedRow.objects.filter(batch=batch).delete()
+    _clear(ctx)
     clock.lap("staging cleared")
     return _finish(batch, ctx, ImportStatus.IMPORTED)
+
+
+def _clear(ctx: _Context) -> None:
+    """The staged rows go: the batch's StagedRow, or the temporary table that held them."""
+    if ctx.held:
+        from . import fastpath
+
+        fastpath.release()
+        ctx.held = False
+    else:
+        StagedRow.objects.filter(batch=ctx.batch).delete()
+
+
+def _release_quietly() -> None:
+    from . import fastpath
+
+    if connection.needs_rollback or connection.connection is None:
+        return  # a broken transaction or connection: the table goes with the connection
+    try:
+        with transaction.atomic():
+            fastpath.release()
+    except DatabaseError:
+        logger.warning("the import's temporary table could not be dropped; it goes with the connection")
 
 
 class _Clock:
@@ -421,6 +458,11 @@ def _later_rows(ctx: _Context, key: str, extra: Q | None = None) -> Iterator[tup
 
 
 def _check_across_rows(ctx: _Context) -> None:
+    if ctx.held:
+        from . import fastpath
+
+        fastpath.check_across_rows(ctx)
+        return
     _flag(
         ctx,
         ((r, f) for r, f, _kk in _later_rows(ctx, "digest")),
@@ -471,6 +513,11 @@ def _check_across_rows(ctx: _Context) -> None:
 
 
 def _check_against_portal(ctx: _Context) -> None:
+    if ctx.held:
+        from . import fastpath
+
+        fastpath.check_against_portal(ctx)
+        return
     staged = StagedRow.objects.filter(batch=ctx.batch, valid=True)
     # A NIK present in another active family anywhere in the portal.
     taken = (
@@ -547,6 +594,11 @@ def _check_against_portal(ctx: _Context) -> None:
 
 def _drop_bad_families(ctx: _Context) -> None:
     """Only valid rows were asked for: a family with any bad row is left out whole."""
+    if ctx.held:
+        from . import fastpath
+
+        fastpath.drop_bad_families(ctx)
+        return
     bad = set(ctx.bad_families)
     bad |= set(StagedRow.objects.filter(batch=ctx.batch, valid=False).values_list("no_kk", flat=True))
     kks = sorted(bad)
@@ -616,30 +668,42 @@ def _write_changes(ctx: _Context) -> dict[str, int]:
     counts = {"families_new": 0, "families_corrected": 0, "members_added": 0, "changes_created": 0}
     created_per_submission: dict[int, int] = defaultdict(int)
     rows = staged.order_by("village_code", "no_kk", "row")
+    values: Iterator[tuple] = iter(())
     if ctx.set_wise:
         from . import fastpath
 
-        submissions = {code: Sub(*sub) for code, sub in fastpath.submissions_for(batch, user).items()}
-        counts["families_new"], created = fastpath.new_families(batch, user)
+        submissions = {code: Sub(*sub) for code, sub in fastpath.submissions_for(batch, user, held=ctx.held).items()}
+        counts["families_new"], created = fastpath.new_families(
+            batch, user, {code: tuple(sub) for code, sub in submissions.items()}, held=ctx.held
+        )
         for pk, n in created.items():
             created_per_submission[pk] += n
         counts["changes_created"] += sum(created.values())
         # What is left for the row-by-row comparison: the families the portal holds.
-        rows = rows.filter(
-            Exists(
-                Family.objects.filter(
-                    no_kk=OuterRef("no_kk"), village_code=OuterRef("village_code"), status=FamilyStatus.ACTIVE
+        if ctx.held:
+            values = fastpath.held_rows(
+                f"AND EXISTS (SELECT 1 FROM {Family._meta.db_table} x WHERE x.no_kk = c.no_kk "  # noqa: S608
+                "AND x.village_code = c.village_code AND x.status = %s)",
+                [FamilyStatus.ACTIVE],
+            )
+        else:
+            rows = rows.filter(
+                Exists(
+                    Family.objects.filter(
+                        no_kk=OuterRef("no_kk"), village_code=OuterRef("village_code"), status=FamilyStatus.ACTIVE
+                    )
                 )
             )
-        )
     else:
         village_codes = sorted(set(staged.values_list("village_code", flat=True).distinct()))
         submissions = _submissions_for(batch, village_codes, user)
+    if not ctx.held:
+        values = rows.values_list(*Staged._fields).iterator(chunk_size=5000)
 
     def families() -> Iterator[tuple[str, str, list[Staged]]]:
         current: list[Staged] = []
-        for values in rows.values_list(*Staged._fields).iterator(chunk_size=5000):
-            row = Staged(*values)
+        for values_ in values:
+            row = Staged(*values_)
             if current and (row.village_code, row.no_kk) != (current[0].village_code, current[0].no_kk):
                 yield current[0].village_code, current[0].no_kk, current
                 current = []
@@ -662,7 +726,7 @@ def _write_changes(ctx: _Context) -> dict[str, int]:
     else:
         _mark_touched(batch, user, submissions, touched_ids, created_per_submission)
     counts["submissions"] = len(touched_ids)
-    counts["rows_valid"] = staged.count()
+    counts["rows_valid"] = fastpath.count_valid() if ctx.held else staged.count()
     return counts
 
 

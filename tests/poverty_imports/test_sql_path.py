@@ -226,3 +226,24 @@ def test_a_large_generated_file_gives_the_same_changes_both_ways(open_round, reg
     assert spy == [True]
     assert portable == fast
     assert portable[0] == "imported" and portable[3] == 3000
+
+
+def test_an_import_failing_on_the_way_leaves_no_held_rows_nor_session_settings(
+    open_round, region_tree, tmp_path, monkeypatch
+):
+    _skip_unless_postgres()
+    path = tmp_path / "daftar.csv"
+    path.write_bytes(rows(f"{KK},6501011203850001,Budi,L,12-03-1985,Kepala Keluarga,{V}"))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(fastpath, "new_families", broken)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW work_mem")
+        work_mem = cursor.fetchone()[0]
+    with pytest.raises(RuntimeError):
+        import_from_path(path=path, round=open_round, fast=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('pg_temp.import_checked'), current_setting('work_mem')")
+        assert cursor.fetchone() == (None, work_mem)
