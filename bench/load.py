@@ -28,6 +28,7 @@ latency it barely depends on what else the machine runs), and the throughput as 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.cookiejar
 import json
 import os
@@ -38,6 +39,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -233,6 +235,36 @@ def worker_cpu_seconds(master: int) -> float:
     return total
 
 
+@contextlib.contextmanager
+def writer(per_second: float):
+    """While the block runs, a committed write ``per_second`` times a second (0: none).
+
+    Each raises the data generation as any change to the portal's data does, so every page the
+    page cache holds is rendered again after it: the figures then show the cache under edits.
+    """
+    if per_second <= 0:
+        yield
+        return
+    from kaltara_portal import pagecache
+
+    stop = threading.Event()
+
+    def run() -> None:
+        from django.db import connection
+
+        while not stop.wait(1 / per_second):
+            pagecache.bump()
+        connection.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
 def wait_until_up(base: str, server: subprocess.Popen) -> None:
     for _ in range(300):
         if server.poll() is not None:
@@ -262,6 +294,12 @@ def main() -> int:
         type=int,
         default=60,
         help="how long the served portal keeps a rendered page (0: every request renders; the settings' default is 60)",
+    )
+    parser.add_argument(
+        "--writes-per-second",
+        type=float,
+        default=0,
+        help="commit a change this often while each page is measured (the page cache renders again after each)",
     )
     parser.add_argument("--only", help="comma-separated page labels (healthz is always measured)")
     parser.add_argument("--json", help="also write the figures to this file")
@@ -332,7 +370,8 @@ def main() -> int:
         print(
             f"machine: {machine()}; PostgreSQL {pg_version}; {families:,} families; gunicorn {args.workers} sync "
             f"workers; wrk {args.threads} threads, {args.connections} connections, {args.duration} s per page "
-            f"(+{args.warmup} s warm-up); load average before: {loadavg()}",
+            f"(+{args.warmup} s warm-up); page cache {args.page_cache_seconds} s, {args.writes_per_second:g} writes/s; "
+            f"load average before: {loadavg()}",
             flush=True,
         )
         healthz = pages[0]
@@ -342,7 +381,8 @@ def main() -> int:
             if args.warmup:
                 wrk(base, page, page_cookies, args, script.name, args.warmup)
             cpu_before = worker_cpu_seconds(server.pid)
-            page.result = wrk(base, page, page_cookies, args, script.name, args.duration)
+            with writer(args.writes_per_second):
+                page.result = wrk(base, page, page_cookies, args, script.name, args.duration)
             r = page.result
             r["app_cpu_ms"] = (worker_cpu_seconds(server.pid) - cpu_before) * 1000 / max(r["requests"], 1)
             print(
