@@ -142,18 +142,26 @@ class _Watcher:
     def __call__(self, execute: Callable, sql: str, params: Any, many: bool, context: dict) -> Any:
         result = execute(sql, params, many, context)
         if isinstance(sql, str) and changes_data(sql):
-            connection = context["connection"]
-            if connection.in_atomic_block:
-                if not pending_writes(connection):
-                    callback = functools.partial(bump, connection.alias)
-                    callback.kaltara_bump = True
-                    connection.on_commit(callback, robust=True)  # the data is in: never fail the request after it
-            else:
-                bump(connection.alias)  # autocommit, or a hand-managed transaction it commits with
+            note_write(context["connection"])
         return result
 
 
 watch_writes = _Watcher()
+
+
+def note_write(connection: Any) -> None:
+    """Raise the counter once ``connection``'s transaction commits (at once in autocommit).
+
+    The watcher calls it for every statement; code that writes past Django's cursor (psycopg's
+    ``COPY … FROM STDIN``) calls it itself.
+    """
+    if connection.in_atomic_block:
+        if not pending_writes(connection):
+            callback = functools.partial(bump, connection.alias)
+            callback.kaltara_bump = True
+            connection.on_commit(callback, robust=True)  # the data is in: never fail the request after it
+    else:
+        bump(connection.alias)  # autocommit, or a hand-managed transaction it commits with
 
 
 def pending_writes(connection: Any) -> bool:

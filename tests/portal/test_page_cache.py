@@ -184,3 +184,13 @@ def test_a_shared_database_cache_serves_pages_without_its_own_writes_counting_as
     assert pagecache.current_generation() == before
     organisation_update(user=province_staff, organisation=organisation, name="Karang Taruna Cache Bersama")
     assert b"Cache Bersama" in client.get(url).content
+
+
+def test_a_write_noted_by_hand_counts_once_its_transaction_commits(organisation):
+    """COPY goes past Django's cursor and its watcher: the import's COPY writer notes its write itself."""
+    before = pagecache.current_generation()
+    with transaction.atomic():
+        pagecache.note_write(connection)
+        pagecache.note_write(connection)
+        assert pagecache.current_generation() == before
+    assert pagecache.current_generation() == before + 1
