@@ -77,9 +77,14 @@ def village_list(request: HttpRequest) -> HttpResponse:
     return render(request, "poverty_data/village_list.html", {"page_obj": page, "round": round_})
 
 
+def _village_search(request: HttpRequest, pk: int) -> str:
+    """The family search kept in the session for this village (it decides what the page shows, too)."""
+    return request.session.get(SEARCH_KEY, {}).get(str(pk), "")
+
+
 def _family_filters(request: HttpRequest, village: Region) -> tuple[FamilyFilterForm, selectors.FamilyFilters]:
     form = FamilyFilterForm(request.GET or None)
-    filters = selectors.FamilyFilters(search=request.session.get(SEARCH_KEY, {}).get(str(village.pk), ""))
+    filters = selectors.FamilyFilters(search=_village_search(request, village.pk))
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         filters.dusun, filters.rt, filters.desil = data["dusun"], data["rt"], data["desil"]
@@ -90,11 +95,6 @@ def _family_filters(request: HttpRequest, village: Region) -> tuple[FamilyFilter
     if filters.status == "all":
         filters.status = ""
     return form, filters
-
-
-def _village_search(request: HttpRequest, pk: int) -> str:
-    """What the village page shows depends on the search kept in the session too."""
-    return request.session.get(SEARCH_KEY, {}).get(str(pk), "")
 
 
 @login_required
