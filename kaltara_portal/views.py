@@ -16,11 +16,9 @@ from accounts import policy
 from accounts.selectors import role_summaries
 
 from . import guides, health, home
-from .pagecache import cached_page
 
 
 @login_required
-@cached_page
 def home_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,

@@ -23,7 +23,6 @@ from django.views.decorators.http import require_POST
 from accounts import policy
 from kaltara_portal.db_router import use_replica
 from kaltara_portal.exports import export_format, export_response, paginate
-from kaltara_portal.pagecache import cached_page
 from regions.models import Region
 
 from . import selectors, services
@@ -106,7 +105,6 @@ def _fields(data: dict[str, Any], names: list[str]) -> dict[str, Any]:
 
 
 @login_required
-@cached_page
 def organisation_list(request: HttpRequest) -> HttpResponse:
     if not policy.can(request.user, VIEW):
         raise PermissionDenied
@@ -151,7 +149,6 @@ def registry_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@cached_page
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation(request, pk)
     user = request.user

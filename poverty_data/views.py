@@ -24,7 +24,6 @@ from accounts.models import PersonalDataAccess, RoleAssignment, User
 from accounts.services import personal_data_access_log
 from kaltara_portal.db_router import use_replica
 from kaltara_portal.exports import export_format, export_response, paginate
-from kaltara_portal.pagecache import cached_page
 from regions.identity import KecamatanCodes, mask_number
 from regions.models import Level, Region
 
@@ -98,7 +97,6 @@ def _family_filters(request: HttpRequest, village: Region) -> tuple[FamilyFilter
 
 
 @login_required
-@cached_page(vary=_village_search)
 def village_detail(request: HttpRequest, pk: int) -> HttpResponse:
     village = selectors.village_get_for_user(user=request.user, pk=pk)
     if request.method == "POST":
@@ -792,7 +790,6 @@ def nik_check(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@cached_page
 def review_queue(request: HttpRequest) -> HttpResponse:
     if not policy.can(request.user, "submission.view"):
         raise PermissionDenied
@@ -833,7 +830,6 @@ def round_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@cached_page
 def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = selectors.round_get_for_user(user=request.user, pk=pk)
     parent = None
@@ -905,7 +901,6 @@ def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@cached_page
 @use_replica()
 def dashboard(request: HttpRequest) -> HttpResponse:
     if not policy.can(request.user, "poverty.dashboard"):

@@ -41,7 +41,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import policy
-from kaltara_portal import pagecache
 from poverty_data.models import (
     PRESENT,
     ChangeKind,
@@ -960,7 +959,6 @@ def insert_changes(changes: list[SubmissionChange]) -> None:
     def as_json(value: Any) -> str | None:
         return None if value is None else json.dumps(value)
 
-    pagecache.note_write(connection)  # COPY goes past Django's cursor and its write watcher
     with connection.cursor() as cursor:
         table = SubmissionChange._meta.db_table
         with cursor.cursor.copy(f"COPY {table} ({', '.join(CHANGE_COLUMNS)}) FROM STDIN") as copy:

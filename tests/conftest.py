@@ -126,13 +126,10 @@ def demo_data(db, settings):
 
 @pytest.fixture(autouse=True)
 def fresh_caches():
-    """Each test starts with no cached page or user, as a freshly started process does."""
+    """Each test starts with an empty cache, as a freshly started process does."""
     from django.core.cache import caches
 
-    from kaltara_portal.sessions import forget_users
-
     caches["default"].clear()
-    forget_users()
 
 
 @pytest.fixture(autouse=True)
