@@ -21,7 +21,8 @@ pg_restore --list "$dump" >/dev/null || { echo "restore: $dump is not a pg_dump 
 base=${target%%\?*}
 name=${base##*/}
 case "$name" in '' | *[!A-Za-z0-9_]*) echo "restore: unusable database name in the URL" >&2; exit 2 ;; esac
-maintenance="${base%/*}/postgres"
+# The URL's parameters (?host=/run/postgresql for a Unix socket, sslmode=...) apply to both.
+maintenance="${base%/*}/postgres${target#"$base"}"
 psql_quiet() { psql --no-psqlrc --quiet --tuples-only --no-align -v ON_ERROR_STOP=1 "$@"; }
 
 exists=$(psql_quiet --dbname="$maintenance" -c "SELECT 1 FROM pg_database WHERE datname = '$name'")

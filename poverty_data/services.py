@@ -652,11 +652,10 @@ def _one_finalisation_at_a_time() -> None:
     """Finalisations run one after another across all villages and rounds.
 
     Each checks for duplicate NIKs against every active family and then writes; two at once
-    would each miss the NIKs the other brings in. (SQLite lets one writer in at a time anyway.)
+    would each miss the NIKs the other brings in.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FINALISE_LOCK])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FINALISE_LOCK])
 
 
 def change_counts(submission: Submission) -> dict[str, int]:
@@ -815,7 +814,7 @@ def families_load(*, rows: list[tuple[Family, list[Member]]], user: Any = None, 
     family_ids = [f.pk for f in families]
     _history_first_versions(Family, "id", family_ids, user_id=user_id, batch_size=batch_size)
     _history_first_versions(Member, "family_id", family_ids, user_id=user_id, batch_size=batch_size)
-    if connection.vendor == "postgresql" and len(members) >= ANALYZE_AFTER_MEMBERS:
+    if len(members) >= ANALYZE_AFTER_MEMBERS:
         # Fresh bulk-loaded rows have no planner statistics yet: without them PostgreSQL takes
         # the village for one family and the summaries' NIK check below turns quadratic.
         with connection.cursor() as cursor:
@@ -828,8 +827,8 @@ def families_load(*, rows: list[tuple[Family, list[Member]]], user: Any = None, 
 def _insert_plain(model: type, objs: list[Any], *, batch_size: int) -> None:
     """INSERT rows whose ids nobody needs back with one ``executemany`` per batch.
 
-    ``bulk_create`` compiles SQL per batch and SQLite allows few parameters per statement, so
-    for tens of thousands of members most of the time went into building SQL, not writing it.
+    ``bulk_create`` compiles SQL per batch, so for tens of thousands of members most of the time
+    went into building SQL, not writing it.
     """
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     quote = connection.ops.quote_name

@@ -1,7 +1,6 @@
 """Running calls at the same moment, each in its own thread with its own database connection.
 
-Used by the PostgreSQL race tests (``@pytest.mark.postgres`` with
-``@pytest.mark.django_db(transaction=True)``): every thread waits at a barrier, runs its call,
+Used by the race tests (``@pytest.mark.django_db(transaction=True)``): every thread waits at a barrier, runs its call,
 and closes its connection. A thread still running after the timeout fails the test (a deadlock).
 """
 
@@ -12,13 +11,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 from django.db import connection
-
-
-def require_postgresql() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL only: SQLite lets one writer in at a time")
 
 
 def run_at_once(*calls: Callable[[], Any], timeout: float = 60) -> list[Any]:

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from kaltara_portal.migration_operations import AddIndexWithoutLocking, RemoveIndexWithoutLocking
+from django.contrib.postgres.operations import AddIndexConcurrently, RemoveIndexConcurrently
 
 
 class Migration(migrations.Migration):
@@ -15,11 +15,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        RemoveIndexWithoutLocking(
+        RemoveIndexConcurrently(
             model_name='family',
             name='family_village_status_idx',
         ),
-        AddIndexWithoutLocking(
+        AddIndexConcurrently(
             model_name='family',
             index=models.Index(fields=['village_code', 'status', 'dusun', 'rt', 'id'], name='family_village_list_idx'),
         ),

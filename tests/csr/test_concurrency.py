@@ -14,9 +14,9 @@ from django.db.models import Sum
 
 from csr import services
 from csr.models import Match, MatchState, Programme, Proposal, ProposalState
-from tests.concurrency import Rendezvous, require_postgresql, run_at_once, wait_until
+from tests.concurrency import Rendezvous, run_at_once, wait_until
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
 def refusals(outcomes) -> list[str]:
@@ -29,7 +29,6 @@ def refusals(outcomes) -> list[str]:
 
 
 def test_concurrent_confirmations_respect_the_budget(make_programme, make_proposal, province_staff, kabupaten_staff):
-    require_postgresql()
     programme = make_programme(budget=60_000_000)
     first, second = make_proposal(amount=50_000_000), make_proposal(amount=50_000_000)
 
@@ -43,7 +42,6 @@ def test_concurrent_confirmations_respect_the_budget(make_programme, make_propos
 
 
 def test_four_confirmations_at_once_take_only_the_budgets_worth(make_programme, make_proposal, province_staff):
-    require_postgresql()
     programme = make_programme(budget=100_000_000)
     proposals = [make_proposal(amount=30_000_000) for _ in range(4)]
 
@@ -65,7 +63,6 @@ def test_four_confirmations_at_once_take_only_the_budgets_worth(make_programme, 
 def test_one_proposal_confirmed_against_two_programmes_at_once_is_funded_once(
     make_programme, proposal, province_staff, kabupaten_staff
 ):
-    require_postgresql()
     programmes = [make_programme(budget=100_000_000), make_programme(budget=100_000_000)]
 
     outcomes = run_at_once(
@@ -105,7 +102,6 @@ def test_a_company_accepting_and_declining_the_same_match_at_once_decides_once(
     programme, proposal, province_staff, company_rep, monkeypatch
 ):
     """The accept holds the programme while the decline goes for the match: no deadlock, one decision."""
-    require_postgresql()
     match = services.match_confirm(user=province_staff, proposal=proposal, programme=programme, amount=50_000_000)
     rendezvous = Rendezvous()
     monkeypatch.setattr(services, "Programme", _ProgrammeLockThenMeet(rendezvous))

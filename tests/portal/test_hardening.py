@@ -24,6 +24,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
 from kaltara_portal.logs import MaskPersonalNumbers, PlainFormatter
+from tests.pg import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 NIK = "6501014107900003"
@@ -36,7 +37,7 @@ def _production(tmp_path: Path, script: str, **extra: str) -> dict:
         "DEBUG": "0",
         "SECRET_KEY": "a-production-secret-" + "x" * 40,
         "ALLOWED_HOSTS": "portal.example.go.id,testserver",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        "DATABASE_URL": database_url(),
         "BEHIND_PROXY": "1",
         "EMAIL_URL": "smtp+tls://portal:secret@smtp.example.go.id:587",
         **extra,
@@ -54,7 +55,7 @@ def _production(tmp_path: Path, script: str, **extra: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_production_sends_hsts_secure_cookies_and_redirects_plain_http(tmp_path):
+def test_production_sends_hsts_secure_cookies_and_redirects_plain_http(django_db_setup, tmp_path):
     found = _production(
         tmp_path,
         "import json\n"
@@ -87,7 +88,7 @@ def test_production_sends_hsts_secure_cookies_and_redirects_plain_http(tmp_path)
     assert 0 < found["age"] <= 8 * 60 * 60
 
 
-def test_the_admin_lives_at_the_path_the_environment_names(tmp_path):
+def test_the_admin_lives_at_the_path_the_environment_names(django_db_setup, tmp_path):
     found = _production(
         tmp_path,
         "import json\n"

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from kaltara_portal.logs import JsonFormatter, MaskPersonalNumbers, PlainFormatter, RequestIdFilter
+from tests.pg import database_url
 
 NIK = "6501014101900001"
 
@@ -84,11 +85,11 @@ def test_tracebacks_are_masked_too():
         assert "ValueError" in out and NIK not in out
 
 
-def test_log_format_json_makes_the_whole_configuration_write_masked_json_lines(tmp_path):
+def test_log_format_json_makes_the_whole_configuration_write_masked_json_lines(django_db_setup):
     env = {k: v for k, v in os.environ.items() if k != "PYTEST_VERSION"}
     env.update(
         DJANGO_SETTINGS_MODULE="kaltara_portal.settings", DEBUG="1", LOG_FORMAT="json",
-        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+        DATABASE_URL=database_url(),
     )  # fmt: skip
     code = f"import django, logging; django.setup(); logging.getLogger('poverty_data').warning('NIK %s', '{NIK}')"
     done = subprocess.run(  # noqa: S603 - our own interpreter and code

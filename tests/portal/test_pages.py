@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
+from tests.pg import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_USERS = ["provinsi", "kabupaten", "pengurus", "kades", "pengurus2", "perusahaan", "admin"]
@@ -108,7 +109,7 @@ def test_check_deploy_is_clean_with_production_variables(tmp_path):
         "DEBUG": "0",
         "SECRET_KEY": "a-production-secret-" + "x" * 40,
         "ALLOWED_HOSTS": "portal.example.go.id",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        "DATABASE_URL": database_url(),
         "BEHIND_PROXY": "1",
         "EMAIL_URL": "smtp+tls://portal:secret@smtp.example.go.id:587",
     }
@@ -126,7 +127,7 @@ def test_check_deploy_is_clean_with_production_variables(tmp_path):
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
-    env = {"PATH": "/usr/bin:/bin", "DEBUG": "0", "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"}
+    env = {"PATH": "/usr/bin:/bin", "DEBUG": "0", "DATABASE_URL": database_url()}
     result = subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "check"],
         cwd=ROOT,

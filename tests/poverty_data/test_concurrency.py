@@ -1,8 +1,7 @@
 """Two people acting on the same family or submission at once: one wins, the other is told, nothing is lost.
 
-The race tests need PostgreSQL (real row locks and concurrent transactions; SQLite lets one
-writer in at a time): each thread has its own connection and they start together at a barrier.
-The half-failed finalisation runs on every database.
+The race tests use real row locks and concurrent transactions: each thread has its own connection
+and they start together at a barrier.
 """
 
 from __future__ import annotations
@@ -32,7 +31,7 @@ from poverty_data.models import (
     VillageStats,
 )
 from poverty_data.services import StaleEdit
-from tests.concurrency import Rendezvous, require_postgresql, run_at_once, wait_until
+from tests.concurrency import Rendezvous, run_at_once, wait_until
 from tests.factories import UserFactory
 
 from .conftest import make_families, nik_for
@@ -91,11 +90,9 @@ def master_data() -> tuple:
 # ---------------------------------------------------------------------------- the same family
 
 
-@pytest.mark.postgres
 def test_two_sessions_correcting_the_same_family_at_once_one_saves_and_the_other_is_told(
     draft, families, officer, second_pokja_member
 ):
-    require_postgresql()
     family = families[0]
     version = draft.version
     url = reverse("poverty_data:change_family", args=[draft.pk, family.pk])
@@ -123,12 +120,10 @@ def test_two_sessions_correcting_the_same_family_at_once_one_saves_and_the_other
     assert SubmissionEvent.objects.filter(submission=draft, action="edited").count() == 1
 
 
-@pytest.mark.postgres
 def test_two_finalisations_changing_the_same_family_apply_one_and_refuse_the_other(
     open_round, second_round, pokja, families, officer, chain, province_staff
 ):
     """Two open rounds each correct the family's decile from the same old value; both reach the province."""
-    require_postgresql()
     family = families[0]
     submissions = []
     for round_, desil in ((open_round, 1), (second_round, 5)):
@@ -155,13 +150,11 @@ def test_two_finalisations_changing_the_same_family_apply_one_and_refuse_the_oth
     assert sorted(_fresh(s).state for s in submissions) == [S.APPROVED, S.FINALISED]
 
 
-@pytest.mark.postgres
 @pytest.mark.parametrize("rounds", ["one round", "two rounds"])
 def test_two_villages_finalised_at_once_cannot_both_bring_in_the_same_nik(
     open_round, second_round, pokja, region_tree, officer, chain, province_staff, village_head, monkeypatch, rounds
 ):
     """Each duplicate check must see the other's write: the finalisations must not overlap."""
-    require_postgresql()
     other_officer = UserFactory(username="pengurus_lb")
     role_assign(user=other_officer, role=Role.KT_OFFICER, region=region_tree.village_same_kab)
     other_head = UserFactory(username="kades_lb")
@@ -230,9 +223,7 @@ def test_two_villages_finalised_at_once_cannot_both_bring_in_the_same_nik(
 # ---------------------------------------------------------------------------- the same submission
 
 
-@pytest.mark.postgres
 def test_two_edits_from_the_same_version_keep_one_and_refuse_the_other(draft, families, officer, second_pokja_member):
-    require_postgresql()
     version = draft.version
     head = families[1].members.get(relationship="head")
 
@@ -253,12 +244,10 @@ def test_two_edits_from_the_same_version_keep_one_and_refuse_the_other(draft, fa
     assert _fresh(draft).version == version + 1
 
 
-@pytest.mark.postgres
 @pytest.mark.parametrize("second", ["return", "finalise"])
 def test_a_finalisation_and_a_second_step_at_once_one_acts_and_the_other_is_refused(
     draft, families, officer, chain, province_staff, second
 ):
-    require_postgresql()
     propose_everything(draft, officer, families)
     to_state(draft, S.APPROVED, chain)
     before = master_data()
@@ -286,12 +275,10 @@ def test_a_finalisation_and_a_second_step_at_once_one_acts_and_the_other_is_refu
         assert master_data() == before
 
 
-@pytest.mark.postgres
 def test_an_edit_landing_while_the_pokja_submits_is_checked_or_refused(
     draft, families, officer, second_pokja_member, monkeypatch
 ):
     """The submit checks the changes, then moves the state: an edit in between must not go up unchecked."""
-    require_postgresql()
     version = draft.version
     rendezvous = Rendezvous()
     real_issues = services.submission_issues

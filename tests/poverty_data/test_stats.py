@@ -110,8 +110,6 @@ def test_a_large_load_on_postgresql_gives_the_planner_statistics_first(region_tr
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL only: SQLite plans without table statistics")
     monkeypatch.setattr(services, "ANALYZE_AFTER_MEMBERS", 4)
     with CaptureQueriesContext(connection) as ctx:
         make_families(region_tree.village, 2)
