@@ -1,5 +1,6 @@
 # The two commands: `make run` (set up, seed the demo, serve) and `make test` (the whole suite; the
-# browser journeys run apart with `make e2e`).
+# browser journeys run apart with `make e2e`). Without DATABASE_URL both use a private PostgreSQL
+# under var/postgres (kaltara_portal/local_postgres.py), started once and reused; `make stop` stops it.
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -7,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := kaltara_portal.settings
 
-.PHONY: run test venv migrate seed messages lint check audit e2e clean worker deploy-check
+.PHONY: run stop test venv migrate seed messages lint check audit e2e clean worker deploy-check
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -33,10 +34,15 @@ run: seed
 	@echo "Portal Karang Taruna Kaltara: http://$(HOST):$(PORT)/"
 	@echo "Demo logins (password demo12345): provinsi, kabupaten, pengurus, kades, pengurus2, perusahaan, admin"
 	@echo ""
-	@# The background worker (imports, exports) runs beside the server and stops with it.
+	@# The background worker (imports, exports) runs beside the server; both stop together, and so
+	@# does the private PostgreSQL (when DATABASE_URL is not set).
 	DEBUG=1 $(PY) manage.py worker --no-reload --queue-name default > var/worker.log 2>&1 & \
-	  worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; $(MAKE) --no-print-directory stop' EXIT INT TERM; \
 	  DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Stops the private PostgreSQL (nothing to do when DATABASE_URL names a server).
+stop:
+	@if [ -z "$$DATABASE_URL" ] && [ -x $(PY) ]; then $(PY) -m kaltara_portal.local_postgres stop; fi
 
 test: venv messages
 	@mkdir -p var
@@ -67,5 +73,5 @@ audit: venv
 worker: migrate
 	DEBUG=1 $(PY) manage.py worker --queue-name default
 
-clean:
-	rm -rf $(VENV) var/*.sqlite3 staticfiles
+clean: stop
+	rm -rf $(VENV) var/postgres staticfiles

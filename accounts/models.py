@@ -81,7 +81,7 @@ class RoleAssignment(models.Model):
         verbose_name_plural = _("role assignments")
         ordering = ["user_id", "role"]
         constraints = [
-            # One row per user, role and scope (three partial constraints: portable to SQLite).
+            # One row per user, role and scope (three partial constraints, one per kind of scope).
             models.UniqueConstraint(
                 fields=["user", "role", "region"], condition=Q(region__isnull=False), name="role_unique_region"
             ),

@@ -45,7 +45,7 @@ def main() -> int:
         started = time.perf_counter()
         n = Region.objects.within("65.01").count()
         prefix_ms = (time.perf_counter() - started) * 1000
-        print(f"database: {connection.vendor}; regions: {rows:,}")
+        print(f"PostgreSQL {connection.pg_version // 10000}; regions: {rows:,}")
         for label, seconds in figures:
             print(f"{label}: {seconds:.2f} s ({rows / seconds:,.0f} rows/s)")
         print(f"prefix query within 65.01: {n} regions in {prefix_ms:.1f} ms")

@@ -150,7 +150,7 @@ def run(connection) -> None:
     plan_s = time.perf_counter() - t0
 
     print(
-        f"database: {connection.vendor}; villages: {len(villages)}; programmes: {PROGRAMMES:,}; proposals: {PROPOSALS:,}"
+        f"PostgreSQL {connection.pg_version // 10000}; villages: {len(villages)}; programmes: {PROGRAMMES:,}; proposals: {PROPOSALS:,}"
     )
     print(f"setup (bulk insert): {setup_s:.1f} s")
     print(

@@ -165,8 +165,6 @@ def main() -> int:
 
     from regions.models import Region
 
-    if connection.vendor != "postgresql":
-        raise SystemExit("national data is generated in PostgreSQL (DATABASE_URL=postgres://...)")
     call_command("migrate", verbosity=0)
     if Region.objects.villages().count() < 80_000:
         started = time.perf_counter()

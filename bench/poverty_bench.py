@@ -76,7 +76,7 @@ def main() -> int:
         bulungan = Region.objects.get(code="65.01")
         kecamatan = Region.objects.get(code="65.01.01")
         print(
-            f"database: {connection.vendor}; scale {args.scale}: {Family.objects.count():,} families, "
+            f"PostgreSQL {connection.pg_version // 10000}; scale {args.scale}: {Family.objects.count():,} families, "
             f"{Member.objects.count():,} members, {Submission.objects.count()} submissions, "
             f"{Region.objects.villages().count()} villages; "
             + ("existing database" if args.existing else f"seed_demo {seed_seconds:.1f} s")

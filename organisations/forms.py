@@ -193,10 +193,7 @@ class EventForm(forms.ModelForm):
 
 
 class ModelIdsField(forms.ModelMultipleChoiceField):
-    """Ids beyond a 64-bit integer are refused like any id that is not a choice.
-
-    SQLite raises ``OverflowError`` for them in the ``IN (...)`` lookup (PostgreSQL drops them).
-    """
+    """Ids beyond a 64-bit integer are refused like any id that is not a choice, with its message."""
 
     def _check_values(self, value: Any) -> Any:
         for pk in value:

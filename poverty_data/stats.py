@@ -7,8 +7,7 @@ outside the services (a raw import, a fix in the shell) is repaired with
 ``manage.py refresh_poverty_stats [--region CODE]``.
 
 Recomputation is set-wise: one aggregate over the families of the villages (``GROUP BY
-village_code``), one over their problem members, then delete + ``bulk_create`` of their rows, so
-it works the same on PostgreSQL and SQLite.
+village_code``), one over their problem members, then delete + ``bulk_create`` of their rows.
 
 A duplicate NIK links villages: when village A gains a member with a NIK already held in
 village B, B's duplicate count changes too. ``villages_sharing_niks`` finds those villages; the
@@ -37,7 +36,7 @@ from .models import (
     VillageStatsBase,
 )
 
-CHUNK = 500  # village codes per IN (...): well under SQLite's bound-parameter limit
+CHUNK = 500  # village codes per IN (...): statements of a bounded size
 BASE_FIELDS = [f.name for f in VillageStatsBase._meta.concrete_fields if f.name != "id"]
 
 

@@ -17,11 +17,25 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
+from psycopg import sql
+
+from tests.pg import database_url
 
 from .browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, Journey
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+# The journeys' own database on the server the tests use, made afresh for each run.
+E2E_DATABASE = "kaltara_e2e"
+
+
+def _recreate_e2e_database() -> None:
+    with psycopg.connect(database_url("postgres"), autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(E2E_DATABASE)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(E2E_DATABASE)))
 
 
 def _free_port() -> int:
@@ -43,7 +57,7 @@ class LiveServer:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "DJANGO_SETTINGS_MODULE"))}
         env.update(
             DJANGO_SETTINGS_MODULE="kaltara_portal.settings",
-            DATABASE_URL=os.environ.get("E2E_DATABASE_URL") or f"sqlite:///{base_dir / 'e2e.sqlite3'}",
+            DATABASE_URL=os.environ.get("E2E_DATABASE_URL") or database_url(E2E_DATABASE),
             SECRET_KEY="e2e-throwaway-" + os.urandom(24).hex(),
             DEBUG="0",
             HTTPS="0",
@@ -64,6 +78,8 @@ class LiveServer:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
 
     def prepare(self) -> None:
+        if not os.environ.get("E2E_DATABASE_URL"):
+            _recreate_e2e_database()
         self.manage("migrate", "--noinput", "-v", "0")
         # seed_demo's light variant (what the test suite uses): every kind of record, a small volume.
         # The demo users (known password) are only created with DEBUG on, like `manage.py seed_demo`.
