@@ -64,7 +64,8 @@ def villages_sharing_niks(codes: Iterable[str]) -> set[str]:
     found: set[str] = set()
     for chunk in _chunks(sorted(set(codes))):
         niks = _present_members().filter(family__village_code__in=chunk).values("nik")
-        found.update(_present_members().filter(nik__in=niks).values_list("family__village_code", flat=True).distinct())
+        holders = _present_members().filter(nik__in=niks).order_by()  # no default ordering in the DISTINCT
+        found.update(holders.values_list("family__village_code", flat=True).distinct())
     return found
 
 
