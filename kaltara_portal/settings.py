@@ -172,6 +172,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The client's address behind reverse proxies: X-Forwarded-For is believed only as far as the
+# TRUSTED_PROXY_COUNT proxies in front of the portal set it (deploy/: nginx, so 1). 0 = REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "kaltara_portal.client_address.client_address"
 
 # Sessions expire after inactivity. Django's database sessions.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
