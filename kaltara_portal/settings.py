@@ -136,14 +136,18 @@ def _database(url: str) -> dict:
 
 DATABASES = {"default": _database(_DATABASE_URL)}
 # A read replica (streaming replication) for dashboards and exports: kaltara_portal.db_router sends
-# them there inside `use_replica`; everything else, and every write, stays on "default".
-# Tests always have the alias, pointing at the default database (a test mirror), so the router
-# is tested against the same server; only tests that switch REPLICA_DATABASE_ALIAS on use it.
+# their reads there inside `use_replica`; every write, and every read an access decision rests on
+# (users, roles, sessions), stays on "default".
+# Tests always have a real replica: DATABASE_REPLICA_URL, or by default the one scripts/replica makes
+# on 127.0.0.1:5433 from the tests' own server (the replica tests start it). It reads the test database
+# of "default" (a test mirror), and only the tests that switch REPLICA_DATABASE_ALIAS on read from it.
 _REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if TESTING and not _REPLICA_URL:
+    _REPLICA_URL = "postgres://postgres@127.0.0.1:5433/postgres"
 if _REPLICA_URL:
     DATABASES["replica"] = _database(_REPLICA_URL)
-elif TESTING:
-    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+    if TESTING:
+        DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 REPLICA_DATABASE_ALIAS = "replica" if _REPLICA_URL and not TESTING else None
 DATABASE_ROUTERS = ["kaltara_portal.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
