@@ -301,6 +301,10 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
 if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Result files of background jobs (exports of personal data) are deleted this many days after the
+# job finished (manage.py expire_job_results, hourly in deploy/; a later download says they expired).
+JOB_RESULT_DAYS = env.int("JOB_RESULT_DAYS", default=7)
+
 # Uploads (documents, imports): size limits in MB, overridable.
 UPLOAD_MAX_MB = env.int("UPLOAD_MAX_MB", default=10)
 IMPORT_MAX_MB = env.int("IMPORT_MAX_MB", default=50)
