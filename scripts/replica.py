@@ -24,6 +24,7 @@ import pwd
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,8 +34,9 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "var" / "replica"
-LOCK = ROOT / "var" / "replica.lock"
 HOST, PORT = "127.0.0.1", 5433
+# Machine-wide: checkouts side by side would all use the one port.
+LOCK = Path(tempfile.gettempdir()) / f"kaltara-replica-{PORT}.lock"
 URL = f"postgres://postgres@{HOST}:{PORT}/postgres"
 # Settings a hot standby needs at least as high as its primary's.
 STANDBY_MINIMUMS = (

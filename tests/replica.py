@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import os
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,7 +24,8 @@ from django.db import connections
 
 ROOT = Path(__file__).resolve().parent.parent
 STARTED_BY_TESTS = ROOT / "var" / "replica.started-by-tests"
-TURNS = ROOT / "var" / "replica-tests.lock"
+# Machine-wide, like the replica's port: test runs of checkouts side by side take turns too.
+TURNS = Path(tempfile.gettempdir()) / "kaltara-replica-tests.lock"
 
 
 def _connect(alias: str, dbname: str = "postgres", **extra) -> psycopg.Connection:
@@ -66,7 +68,6 @@ def stop_if_started() -> None:
 @contextmanager
 def turn() -> Iterator[None]:
     """One replica test at a time across test workers (a paused replay pauses them all)."""
-    TURNS.parent.mkdir(exist_ok=True)
     with TURNS.open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
