@@ -8,6 +8,7 @@ anonymous public pages keep their own caching, and static files are not touched.
 from __future__ import annotations
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from jobs.models import Job, JobStatus
@@ -29,10 +30,10 @@ def test_every_page_for_a_signed_in_user_is_private_and_never_stored(client, pro
 
 
 def test_a_downloaded_result_file_is_not_stored_either(client, officer, settings, tmp_path):
-    from django.core.files.base import ContentFile
-
     settings.MEDIA_ROOT = tmp_path
-    job = Job.objects.create(owner=officer, kind="test", title="Hitungan", status=JobStatus.DONE)
+    job = Job.objects.create(
+        owner=officer, kind="test", title="Hitungan", status=JobStatus.DONE, result_name="hitungan.csv"
+    )
     job.result_file.save("hitungan.csv", ContentFile(b"1,2,3\n"))
     client.force_login(officer)
     response = client.get(reverse("jobs:download", args=[job.pk]))
