@@ -40,8 +40,10 @@ run: seed
 	  worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; $(MAKE) --no-print-directory stop' EXIT INT TERM; \
 	  DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-# Stops the private PostgreSQL (nothing to do when DATABASE_URL names a server).
+# Stops the tests' streaming replica if one runs, and the private PostgreSQL (nothing to do for the
+# latter when DATABASE_URL names a server).
 stop:
+	@if [ -x $(PY) ]; then scripts/replica stop; fi
 	@if [ -z "$$DATABASE_URL" ] && [ -x $(PY) ]; then $(PY) -m kaltara_portal.local_postgres stop; fi
 
 test: venv messages

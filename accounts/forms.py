@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.sites.shortcuts import get_current_site
 from django.utils.translation import gettext_lazy as _
 
 from .models import SUBJECT_LABELS, PersonalDataAccess
@@ -21,6 +22,19 @@ class LoginForm(AuthenticationForm):
     password = forms.CharField(
         label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """Asks for a reset link; the mail leaves from a background task (``accounts.tasks``).
+
+    The request does the same for every address, registered or not: it only queues the task.
+    """
+
+    def save(self, *, domain_override=None, use_https=False, request=None, **kwargs) -> None:
+        from .tasks import password_reset_mail_send
+
+        domain = domain_override or get_current_site(request).domain
+        password_reset_mail_send.enqueue(email=self.cleaned_data["email"], domain=domain, use_https=use_https)
 
 
 class PersonalDataAccessFilterForm(forms.Form):

@@ -129,6 +129,7 @@ class PersonalDataAccess(models.Model):
     class Action(models.TextChoices):
         VIEW = "view", _("viewed")
         EXPORT = "export", _("exported")
+        DOWNLOAD = "download", _("downloaded")
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="personal_data_accesses")
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from . import views
+from .forms import PasswordResetRequestForm
 
 app_name = "accounts"
 
@@ -17,9 +18,7 @@ urlpatterns = [
     path(
         "sandi/lupa/",
         auth_views.PasswordResetView.as_view(
-            success_url=reverse_lazy("accounts:password_reset_done"),
-            email_template_name="registration/password_reset_email.txt",
-            subject_template_name="registration/password_reset_subject.txt",
+            form_class=PasswordResetRequestForm, success_url=reverse_lazy("accounts:password_reset_done")
         ),
         name="password_reset",
     ),

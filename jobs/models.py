@@ -6,10 +6,13 @@ runs as a Django task (django-tasks-db worker in production, immediately in test
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,6 +21,25 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+
+
+@dataclass(frozen=True)
+class ResultAccess:
+    """A kind of job whose result file holds personal data of one region.
+
+    The file is handed out only while its owner may still do ``action`` in that region
+    (``params[region_param]``), and each download is logged as ``subject`` in the personal-data log.
+    """
+
+    action: str
+    region_param: str
+    subject: str
+
+
+RESULT_ACCESS: dict[str, ResultAccess] = {
+    # poverty_imports.services.export_start
+    "poverty_export": ResultAccess(action="family.export", region_param="region", subject="poverty_members"),
+}
 
 
 class JobQuerySet(models.QuerySet):
@@ -29,6 +51,11 @@ class JobQuerySet(models.QuerySet):
 
     def unfinished(self) -> JobQuerySet:
         return self.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+
+    def results_expired(self, *, now: dt.datetime | None = None) -> JobQuerySet:
+        """Jobs still holding a result file older than ``JOB_RESULT_DAYS``."""
+        cutoff = (now or timezone.now()) - dt.timedelta(days=settings.JOB_RESULT_DAYS)
+        return self.exclude(result_file="").filter(finished_at__lte=cutoff)
 
 
 class Job(models.Model):
@@ -69,6 +96,27 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def result_access(self) -> ResultAccess | None:
+        return RESULT_ACCESS.get(self.kind)
+
+    @property
+    def result_region_code(self) -> str:
+        access = self.result_access
+        return str(self.params.get(access.region_param, "")) if access else ""
+
+    @property
+    def result_expires_at(self) -> dt.datetime | None:
+        if not (self.result_name and self.finished_at):
+            return None
+        return self.finished_at + dt.timedelta(days=settings.JOB_RESULT_DAYS)
+
+    @property
+    def result_expired(self) -> bool:
+        """The job had a result file, and it is (or is due to be) deleted."""
+        expires = self.result_expires_at
+        return expires is not None and (timezone.now() >= expires or not self.result_file)
 
     @property
     def percent(self) -> int:

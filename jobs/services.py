@@ -38,16 +38,65 @@ def job_progress(*, job: Job, done: int, total: int | None = None, message: str 
 
 
 def job_finish(
-    *, job: Job, message: str = "", file: File | None = None, file_name: str = "", detail_url: str = ""
+    *,
+    job: Job,
+    message: str = "",
+    file: File | None = None,
+    file_name: str = "",
+    detail_url: str = "",
+    done: int | None = None,
 ) -> None:
+    """Mark the job done, with its message and result file; ``done``: how many items it handled in all."""
     job.status, job.finished_at, job.message, job.detail_url = JobStatus.DONE, timezone.now(), message, detail_url
     fields = ["status", "finished_at", "message", "detail_url", "done"]
-    job.done = max(job.done, job.total)
+    job.done = max(job.done if done is None else done, job.total)
     if file is not None:
         job.result_name = file_name or getattr(file, "name", "hasil")
         job.result_file.save(job.result_name, file, save=False)
         fields += ["result_file", "result_name"]
     job.save(update_fields=fields)
+
+
+def job_result_open(*, job: Job, user: Any) -> File:
+    """Open the job's result file for ``user`` to download, logging the download of personal data.
+
+    Raises FileNotFoundError when the file is gone.
+    """
+    from accounts.models import PersonalDataAccess
+    from accounts.services import personal_data_access_log
+
+    handle = job.result_file.open("rb")
+    if access := job.result_access:
+        personal_data_access_log(
+            user=user,
+            action=PersonalDataAccess.Action.DOWNLOAD,
+            subject=access.subject,
+            object_id=job.pk,
+            region_code=job.result_region_code,
+            rows=job.done,
+        )
+    return handle
+
+
+def job_result_delete(*, job: Job) -> None:
+    """Delete the job's result file; the job keeps the file's name, so its page can say it expired."""
+    if job.result_file:
+        job.result_file.delete(save=False)
+        Job.objects.filter(pk=job.pk).update(result_file="")
+
+
+def job_results_expire() -> int:
+    """Delete every result file older than ``JOB_RESULT_DAYS``; returns how many (run hourly:
+    ``manage.py expire_job_results``, deploy/systemd/kaltara-expire-results.timer)."""
+    expired = 0
+    for job in Job.objects.results_expired().only("pk", "result_file").iterator():
+        try:
+            job_result_delete(job=job)
+        except OSError:
+            logger.exception("could not delete an expired result job=%s", job.pk)
+            continue
+        expired += 1
+    return expired
 
 
 def job_fail(*, job: Job, message: str) -> None:

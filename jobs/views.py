@@ -1,17 +1,15 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from accounts import policy
 from kaltara_portal.exports import paginate
 
 from .models import Job
-
-
-def _job_for(request: HttpRequest, pk) -> Job:
-    return policy.get_for_user(Job.objects.all(), request.user, "job.view", pk=pk)
+from .selectors import job_get_for_user, job_result_allowed, job_result_get_for_user
+from .services import job_result_delete, job_result_open
 
 
 @login_required
@@ -22,23 +20,32 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def job_detail(request: HttpRequest, pk) -> HttpResponse:
-    job = _job_for(request, pk)
+    job = job_get_for_user(user=request.user, pk=pk)
+    context = {
+        "job": job,
+        "downloadable": bool(job.result_file)
+        and not job.result_expired
+        and job_result_allowed(user=request.user, job=job),
+        "result_days": settings.JOB_RESULT_DAYS,
+    }
     if request.headers.get("HX-Request"):
-        response = render(request, "jobs/job_detail.html#progress", {"job": job})
+        response = render(request, "jobs/job_detail.html#progress", context)
         if job.finished:
             response.status_code = 286  # htmx stops polling on 286
             response["HX-Refresh"] = "true"
         return response
-    return render(request, "jobs/job_detail.html", {"job": job})
+    return render(request, "jobs/job_detail.html", context)
 
 
 @login_required
-def job_download(request: HttpRequest, pk) -> FileResponse:
-    job = _job_for(request, pk)
-    if not job.result_file:
-        raise Http404
+def job_download(request: HttpRequest, pk) -> HttpResponse:
+    job = job_result_get_for_user(user=request.user, pk=pk)
+    if job.result_expired:
+        job_result_delete(job=job)
+        context = {"job": job, "result_days": settings.JOB_RESULT_DAYS}
+        return render(request, "jobs/result_expired.html", context, status=410)
     try:
-        handle = job.result_file.open("rb")
+        handle = job_result_open(job=job, user=request.user)
     except FileNotFoundError:
         raise Http404 from None
     return FileResponse(handle, as_attachment=True, filename=job.result_name or "hasil")

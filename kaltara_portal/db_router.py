@@ -6,6 +6,11 @@ the replica only inside ``use_replica`` — a context manager and decorator put 
 dashboard views and the export writers, whose data may be a moment old. Writes always go to
 the primary, even inside ``use_replica``.
 
+Access decisions never read from the replica: a role revoked a moment ago must not still open a
+dashboard because the replica has not replayed the revocation yet. So the rows the access policy
+and authentication rest on — users, role assignments, Pokja membership, sessions, permissions and
+the login lock-out — are always read from the primary (``PRIMARY_ONLY``).
+
 Without ``DATABASE_REPLICA_URL`` (``settings.REPLICA_DATABASE_ALIAS`` is None) nothing changes.
 """
 
@@ -17,6 +22,10 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
+
+# app_label.model_name of the models an access decision reads (accounts.policy, authentication, axes).
+PRIMARY_ONLY_APPS = frozenset({"auth", "sessions", "axes"})
+PRIMARY_ONLY = frozenset({"accounts.user", "accounts.roleassignment", "poverty_data.pokjamember"})
 
 _on_replica: ContextVar[bool] = ContextVar("kaltara_on_replica", default=False)
 
@@ -58,11 +67,17 @@ def iterate_on_replica[T](rows: Iterable[T]) -> Iterator[T]:
         yield row
 
 
+def decides_access(model: type) -> bool:
+    """Whether reads of ``model`` feed access decisions (and so must see the latest committed state)."""
+    meta = model._meta
+    return meta.app_label in PRIMARY_ONLY_APPS or meta.label_lower in PRIMARY_ONLY
+
+
 class ReplicaRouter:
     def db_for_read(self, model: type, **hints: Any) -> str | None:
-        if _on_replica.get():
-            return replica_alias()
-        return None
+        if not _on_replica.get() or decides_access(model):
+            return None
+        return replica_alias()
 
     def db_for_write(self, model: type, **hints: Any) -> str | None:
         return "default"

@@ -1,4 +1,6 @@
-"""Language choice: Indonesian unless the user picked English.
+"""Language choice, sliding session expiry, and no caching of signed-in pages.
+
+Language: Indonesian unless the user picked English.
 
 Django's LocaleMiddleware would follow the browser's Accept-Language, so an
 English-language phone would get English; the portal's interface language is
@@ -51,4 +53,23 @@ class SessionRefreshMiddleware:
             now = int(time.time())
             if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
                 session[self.KEY] = now
+        return response
+
+
+class PrivatePagesMiddleware:
+    """Every answer to a signed-in user says ``Cache-Control: private, no-store``.
+
+    Pages carry personal data (a village officer sees full NIK); on a shared village-office PC a
+    cached copy would outlive the session. Anonymous answers keep their own caching; static files
+    never get here (whitenoise answers them first).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response.headers["Cache-Control"] = "private, no-store"
         return response

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in pages are never cached (personal data on shared PCs).
+    "kaltara_portal.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -134,14 +136,18 @@ def _database(url: str) -> dict:
 
 DATABASES = {"default": _database(_DATABASE_URL)}
 # A read replica (streaming replication) for dashboards and exports: kaltara_portal.db_router sends
-# them there inside `use_replica`; everything else, and every write, stays on "default".
-# Tests always have the alias, pointing at the default database (a test mirror), so the router
-# is tested against the same server; only tests that switch REPLICA_DATABASE_ALIAS on use it.
+# their reads there inside `use_replica`; every write, and every read an access decision rests on
+# (users, roles, sessions), stays on "default".
+# Tests always have a real replica: DATABASE_REPLICA_URL, or by default the one scripts/replica makes
+# on 127.0.0.1:5433 from the tests' own server (the replica tests start it). It reads the test database
+# of "default" (a test mirror), and only the tests that switch REPLICA_DATABASE_ALIAS on read from it.
 _REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if TESTING and not _REPLICA_URL:
+    _REPLICA_URL = "postgres://postgres@127.0.0.1:5433/postgres"
 if _REPLICA_URL:
     DATABASES["replica"] = _database(_REPLICA_URL)
-elif TESTING:
-    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+    if TESTING:
+        DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 REPLICA_DATABASE_ALIAS = "replica" if _REPLICA_URL and not TESTING else None
 DATABASE_ROUTERS = ["kaltara_portal.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -172,6 +178,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The client's address behind reverse proxies: X-Forwarded-For is believed only as far as the
+# TRUSTED_PROXY_COUNT proxies in front of the portal set it (deploy/: nginx, so 1). 0 = REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "kaltara_portal.client_address.client_address"
 
 # Sessions expire after inactivity. Django's database sessions.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -290,6 +300,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
 if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Result files of background jobs (exports of personal data) are deleted this many days after the
+# job finished (manage.py expire_job_results, hourly in deploy/; a later download says they expired).
+JOB_RESULT_DAYS = env.int("JOB_RESULT_DAYS", default=7)
 
 # Uploads (documents, imports): size limits in MB, overridable.
 UPLOAD_MAX_MB = env.int("UPLOAD_MAX_MB", default=10)

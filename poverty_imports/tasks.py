@@ -55,6 +55,7 @@ def _export(job: Job) -> None:
     job_finish(
         job=job,
         message=_("%(count)d rows exported.") % {"count": rows},
+        done=rows,
         file=handle,
         file_name=f"data-kemiskinan-{slugify(region.name)}-{region.code}.{fmt}",
     )

@@ -159,3 +159,19 @@ def indonesian():
     translation.activate("id")
     yield
     translation.activate("id")
+
+
+@pytest.fixture(scope="session")
+def streaming_replica(django_db_setup):
+    """A real streaming replica of the test database (tests/replica.py)."""
+    from . import replica
+
+    replica.ensure_running()
+
+
+def pytest_sessionfinish(session):
+    # The main process (not a test worker) stops a replica this run had to start.
+    if not hasattr(session.config, "workerinput"):
+        from . import replica
+
+        replica.stop_if_started()
