@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import Substr
 
@@ -22,7 +21,6 @@ from .models import (
     MatchState,
     Programme,
     ProgrammeStatus,
-    ProgrammeTarget,
     Proposal,
     ProposalEvent,
     ProposalState,
@@ -38,8 +36,11 @@ def programme_get_for_user(*, user, pk, action: str = "programme.view") -> Progr
     return policy.get_for_user(queryset, user, action, view_action=view_action, pk=pk)
 
 
-def proposal_get_for_user(*, user, pk, action: str = "proposal.view") -> Proposal:
+def proposal_get_for_user(*, user, pk, action: str = "proposal.view", funding: bool = False) -> Proposal:
+    """``funding``: with ``funded`` and ``pledged`` (``Proposal.objects.with_funding()``) in the same query."""
     queryset = Proposal.objects.select_related("village__parent__parent", "created_by")
+    if funding:
+        queryset = queryset.with_funding()
     view_action = "proposal.view" if action != "proposal.view" else None
     return policy.get_for_user(queryset, user, action, view_action=view_action, pk=pk)
 
@@ -228,12 +229,8 @@ def sync_board(*, user, scope_code: str = "65") -> Board:
     board = Board(kabupaten=kabupaten, sectors=list(Sector.choices))
     kab_codes = {k.code for k in kabupaten}
     # Open programmes with their budget left and the codes of their target regions (one query).
-    target_codes = ArraySubquery(ProgrammeTarget.objects.filter(programme=OuterRef("pk")).values("region__code"))
     programmes = list(
-        Programme.objects.open()
-        .with_budget()
-        .annotate(target_codes=target_codes)
-        .values("sector", "budget_left", "target_codes")
+        Programme.objects.open().with_budget().with_target_codes().values("sector", "budget_left", "target_codes")
     )
     all_kab = [k.code for k in kabupaten]
     for p in programmes:
