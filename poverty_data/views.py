@@ -143,10 +143,7 @@ def village_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             sheet_title=_("Families"),
         )
-    round_ = selectors.current_round()
-    submission = None
-    if round_ is not None:
-        submission = round_.submissions.filter(village=village).first()
+    round_, submission = selectors.village_submission(village=village)
     page = paginate(request, families)
     return render(
         request,
