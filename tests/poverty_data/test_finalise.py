@@ -176,7 +176,7 @@ def test_a_large_submission_finalises_with_a_flat_number_of_queries(
             data={"desil": 1},
         )
     to_state(draft, S.APPROVED, chain)
-    with django_assert_max_num_queries(40):
+    with django_assert_max_num_queries(24):
         services.submission_finalise(user=chain.province, submission=draft)
     assert Family.objects.filter(pk__in=[f.pk for f in many[:150]], desil=1, version=2).count() == 150
 
