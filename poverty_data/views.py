@@ -155,6 +155,7 @@ def village_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "village": village,
             "page_obj": page,
             "filter_form": form,
+            "filter_selects": form.selects(),
             "search": filters.search,
             "dusun_choices": selectors.dusun_choices(village=village),
             "round": round_,
