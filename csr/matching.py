@@ -12,14 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from regions.models import Region
-
 from . import inputs
-from .models import MATCHABLE_STATES, MatchState, Programme, Proposal
+from .models import MATCHABLE_STATES, Match, MatchState, Programme, Proposal, Realisation
 from .money import rupiah
 
 WEIGHTS: dict[str, int] = {
@@ -91,39 +89,26 @@ class Context:
     @classmethod
     def load(cls, village_codes: Iterable[str]) -> Context:
         codes = sorted(set(village_codes))
+        accepted = accepted_by_village(codes)
         return cls(
             need=inputs.village_need(codes),
-            received=received_by_village(codes),
+            received={code: total for code, (total, _count, _reported) in accepted.items()},
             record=inputs.proposer_record(codes),
-            reports=reporting_by_village(codes),
+            reports={code: (count, reported) for code, (_total, count, reported) in accepted.items()},
         )
 
 
-def received_by_village(codes: list[str]) -> dict[str, Decimal]:
-    """CSR money accepted for each village so far (one aggregate query)."""
-    from .models import Match
-
+def accepted_by_village(codes: list[str]) -> dict[str, tuple[Decimal, int, int]]:
+    """Per village: the CSR money of its accepted matches, how many there are and how many of them
+    have a realisation report (one aggregate query)."""
+    reported = Exists(Realisation.objects.filter(match=OuterRef("pk")))
     rows = (
         Match.objects.filter(state=MatchState.ACCEPTED, proposal__village__code__in=codes)
+        .order_by()
         .values("proposal__village__code")
-        .annotate(total=Sum("amount"))
+        .annotate(total=Sum("amount"), accepted=Count("pk"), reported=Count("pk", filter=Q(reported)))
     )
-    return {r["proposal__village__code"]: r["total"] for r in rows}
-
-
-def reporting_by_village(codes: list[str]) -> dict[str, tuple[int, int]]:
-    """Per village: accepted matches, and how many of them have a realisation report (one query)."""
-    from .models import Match
-
-    rows = (
-        Match.objects.filter(state=MatchState.ACCEPTED, proposal__village__code__in=codes)
-        .values("proposal__village__code")
-        .annotate(
-            accepted=Count("pk", distinct=True),
-            reported=Count("pk", distinct=True, filter=Q(realisations__isnull=False)),
-        )
-    )
-    return {r["proposal__village__code"]: (r["accepted"], r["reported"]) for r in rows}
+    return {r["proposal__village__code"]: (r["total"], r["accepted"], r["reported"]) for r in rows}
 
 
 def remaining_need(proposal: Proposal) -> Decimal:
@@ -234,8 +219,8 @@ def rank_programmes(proposal: Proposal, *, programmes=None, limit: int = 20) -> 
         base.open()
         .filter(Q(sector=proposal.sector) | Q(pk__in=Programme.objects.eligible_for(proposal.village.code)))
         .with_budget()
+        .with_target_codes()
         .select_related("company")
-        .prefetch_related(Prefetch("target_regions", queryset=Region.objects.only("code")))
     )
     candidates = [p for p in candidates if p.accepts_kind(proposal.proposer_kind)]
     # Need, equity and record depend on the village only, the same for every programme: the order

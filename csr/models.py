@@ -15,6 +15,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Sum, Value
@@ -170,6 +171,12 @@ class ProgrammeQuerySet(models.QuerySet):
         reserved = Coalesce(Sum("matches__amount", filter=Q(matches__state=MatchState.CONFIRMED)), zero)
         return self.annotate(committed=committed, reserved=reserved).annotate(budget_left=F("budget") - F("committed"))
 
+    def with_target_codes(self) -> ProgrammeQuerySet:
+        """Annotate ``target_codes`` (the codes of the target regions, in code order) in the same query,
+        instead of prefetching the regions."""
+        codes = ProgrammeTarget.objects.filter(programme=OuterRef("pk")).order_by("region__code").values("region__code")
+        return self.annotate(target_codes=ArraySubquery(codes))
+
     def eligible_for(self, village_code: str) -> ProgrammeQuerySet:
         """Programmes with a target region that is the village or contains it."""
         parts = village_code.split(".")
@@ -235,7 +242,8 @@ class Programme(models.Model):
 
     @cached_property
     def target_codes(self) -> list[str]:
-        """Codes of the target regions (prefetch ``target_regions`` to keep this query-free)."""
+        """Codes of the target regions (``with_target_codes()`` or a prefetch of ``target_regions`` keep
+        this query-free)."""
         return [r.code for r in self.target_regions.all()]
 
     def covers(self, village_code: str) -> bool:

@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
+from django.db.models.functions import Substr
 
 from accounts import policy
 from regions.models import Level, Region
@@ -35,8 +36,11 @@ def programme_get_for_user(*, user, pk, action: str = "programme.view") -> Progr
     return policy.get_for_user(queryset, user, action, view_action=view_action, pk=pk)
 
 
-def proposal_get_for_user(*, user, pk, action: str = "proposal.view") -> Proposal:
+def proposal_get_for_user(*, user, pk, action: str = "proposal.view", funding: bool = False) -> Proposal:
+    """``funding``: with ``funded`` and ``pledged`` (``Proposal.objects.with_funding()``) in the same query."""
     queryset = Proposal.objects.select_related("village__parent__parent", "created_by")
+    if funding:
+        queryset = queryset.with_funding()
     view_action = "proposal.view" if action != "proposal.view" else None
     return policy.get_for_user(queryset, user, action, view_action=view_action, pk=pk)
 
@@ -207,68 +211,72 @@ def sync_board(*, user, scope_code: str = "65") -> Board:
     """Sector x kabupaten offers vs needs, and the poor villages no open programme reaches.
 
     Offers count an open programme once in each kabupaten it targets (whole or in part), with its
-    budget left; needs are proposals waiting or matched, with what they still need.
+    budget left; needs are proposals waiting or matched, with what they still need, summed per
+    sector and kabupaten in SQL. Only the unreached villages are read as regions (five queries).
     """
-    kabupaten = list(Region.objects.filter(level=Level.KABUPATEN_KOTA).filter(code__startswith=scope_code[:2]))
+    # The kabupaten of the matrix and the codes of the villages in scope, in one read.
+    village_scope = f"{scope_code}." if scope_code != "65" else "65."
+    regions = list(
+        Region.objects.filter(
+            Q(level=Level.KABUPATEN_KOTA, code__startswith=scope_code[:2])
+            | Q(level=Level.DESA_KELURAHAN, code__startswith=village_scope)
+        ).order_by("code")
+    )
+    kabupaten = [r for r in regions if r.level == Level.KABUPATEN_KOTA]
     if scope_code != "65" and len(scope_code) >= 5:
         kabupaten = [k for k in kabupaten if k.code == scope_code[:5]]
+    codes = [r.code for r in regions if r.level == Level.DESA_KELURAHAN]
     board = Board(kabupaten=kabupaten, sectors=list(Sector.choices))
     kab_codes = {k.code for k in kabupaten}
-    programmes = list(Programme.objects.open().with_budget().prefetch_related("target_regions"))
+    # Open programmes with their budget left and the codes of their target regions (one query).
+    programmes = list(
+        Programme.objects.open().with_budget().with_target_codes().values("sector", "budget_left", "target_codes")
+    )
     all_kab = [k.code for k in kabupaten]
     for p in programmes:
         reached_kab = set()
-        for code in p.target_codes:
+        for code in p["target_codes"]:
             reached_kab.update(all_kab if len(code) == 2 else [code[:5]])
         for kab in reached_kab & kab_codes:
-            cell = board.cells.setdefault((p.sector, kab), Cell())
+            cell = board.cells.setdefault((p["sector"], kab), Cell())
             cell.offers += 1
-            cell.offered += max(p.budget_left, 0)
+            cell.offered += max(p["budget_left"], 0)
     needs = (
         policy.scoped(Proposal.objects.all(), user, "csr.board")
         .filter(state__in=(*WAITING_STATES, ProposalState.MATCHED))
-        .values("sector", "village__code", "amount_requested")
+        .annotate(kab=Substr("village__code", 1, 5))
+        .order_by()
+        .values("sector", "kab")
+        .annotate(count=Count("pk"), total=Sum("amount_requested"))
     )
     for row in needs:
-        kab = row["village__code"][:5]
-        if kab not in kab_codes:
-            continue
-        cell = board.cells.setdefault((row["sector"], kab), Cell())
-        cell.needs += 1
-        cell.needed += row["amount_requested"]
+        if row["kab"] in kab_codes:
+            cell = board.cells.setdefault((row["sector"], row["kab"]), Cell())
+            cell.needs, cell.needed = row["count"], row["total"]
     # Unreached poor villages: villages with poor families and no open programme targeting them.
-    villages = list(
-        Region.objects.villages()
-        .filter(Q(code__startswith=f"{scope_code}.") if scope_code != "65" else Q(code__startswith="65."))
-        .select_related("parent__parent")
-        .order_by("code")
-    )
-    need = inputs.village_need(v.code for v in villages)
+    need = inputs.village_need(codes)
     board.has_poverty_data = bool(need)
     # A programme aimed at the whole province reaches a village only where it funds a proposal;
     # one aimed at its kabupaten, kecamatan or the village itself reaches it.
-    targets = [c for p in programmes for c in p.target_codes if len(c) > 2]
-    funded = dict(
-        Match.objects.filter(state__in=LIVE_MATCH_STATES, proposal__village__code__in=[v.code for v in villages])
-        .values("proposal__village__code")
-        .annotate(total=Sum("amount"))
-        .values_list("proposal__village__code", "total")
-    )
+    targets = [c for p in programmes for c in p["target_codes"] if len(c) > 2]
+    poor = [
+        code
+        for code in codes
+        if need.get(code, (0, 0))[0] > 0 and not any(code == c or code.startswith(f"{c}.") for c in targets)
+    ]
+    funded = Match.objects.filter(state__in=LIVE_MATCH_STATES, proposal__village=OuterRef("pk"), amount__gt=0)
+    villages = Region.objects.filter(code__in=poor).exclude(Exists(funded)).select_related("parent__parent")
     for v in villages:
-        poor, families = need.get(v.code, (0, 0))
-        if poor <= 0:
-            continue
-        if funded.get(v.code) or any(v.code == c or v.code.startswith(f"{c}.") for c in targets):
-            continue
+        poor_families, families = need[v.code]
         board.unreached.append(
             {
                 "village": v,
                 "kecamatan": v.parent,
                 "kabupaten": v.parent.parent if v.parent else None,
-                "poor": poor,
+                "poor": poor_families,
                 "families": families,
-                "share": round(poor * 100 / families) if families else 0,
-                "funded": funded.get(v.code, Decimal(0)),
+                "share": round(poor_families * 100 / families) if families else 0,
+                "funded": Decimal(0),
             }
         )
     board.unreached.sort(key=lambda r: (-r["poor"], r["village"].code))

@@ -385,8 +385,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 @login_required
 def proposal_matching(request: HttpRequest, pk: int) -> HttpResponse:
     """The open programmes this proposal fits, ranked with the score explained; staff confirm here."""
-    proposal = selectors.proposal_get_for_user(user=request.user, pk=pk)
-    proposal = selectors.Proposal.objects.with_funding().select_related("village").get(pk=proposal.pk)
+    proposal = selectors.proposal_get_for_user(user=request.user, pk=pk, funding=True)
     can_confirm = policy.can(request.user, "match.confirm", proposal)
     form = forms.MatchConfirmForm(request.POST or None)
     if request.method == "POST":

@@ -168,3 +168,20 @@ class FamilyFilterForm(forms.Form):
         for name in ("desil", "status", "assistance"):
             self.fields[name].widget.attrs.update({"class": "form-select form-select-sm", "data-autosubmit": ""})
         self.fields["invalid"].widget.attrs.update({"class": "form-check-input"})
+
+    def selects(self) -> list[dict[str, Any]]:
+        """The three select filters as plain values for the page to write out: name, label, the
+        choices and the chosen value as strings, and whether the value was refused."""
+        rows = []
+        for name, label in (("desil", _("Desil")), ("status", _("Status")), ("assistance", _("Assistance"))):
+            value = self[name].value()
+            rows.append(
+                {
+                    "name": name,
+                    "label": label,
+                    "choices": [(str(v), text) for v, text in self.fields[name].choices],
+                    "value": "" if value is None else str(value),
+                    "invalid": bool(self.is_bound and self.errors.get(name)),
+                }
+            )
+        return rows

@@ -45,6 +45,7 @@ from .models import (
     FamilyStatus,
     Member,
     Pokja,
+    PokjaMember,
     Relationship,
     Round,
     Submission,
@@ -180,16 +181,29 @@ def current_round() -> Round | None:
 
 
 def pokja_of(*, village: Region) -> Pokja | None:
-    """The village's Pokja with its members, each marked when they are a Karang Taruna officer (two queries)."""
-    pokja = Pokja.objects.filter(village=village).first()
+    """The village's Pokja with its members, each marked when they are a Karang Taruna officer: one query
+    (the members with their Pokja), two when the Pokja has no members yet."""
+    officer = RoleAssignment.objects.active().filter(user=OuterRef("user"), role=Role.KT_OFFICER)
+    members = list(
+        PokjaMember.objects.filter(pokja__village=village)
+        .select_related("pokja", "user")
+        .annotate(is_karang_taruna=Exists(officer))
+        .order_by("position", "user__first_name")
+    )
+    pokja = members[0].pokja if members else Pokja.objects.filter(village=village).first()
     if pokja is not None:
-        officer = RoleAssignment.objects.active().filter(user=OuterRef("user"), role=Role.KT_OFFICER)
-        pokja.member_rows = list(
-            pokja.memberships.select_related("user")
-            .annotate(is_karang_taruna=Exists(officer))
-            .order_by("position", "user__first_name")
-        )
+        pokja.member_rows = members
     return pokja
+
+
+def village_submission(*, village: Region) -> tuple[Round | None, Submission | None]:
+    """The current round and the village's submission in it: one query when there is a submission
+    (it brings its round), two when there is none."""
+    current = Round.objects.open().order_by("-period_start", "-pk").values("pk")[:1]
+    submission = Submission.objects.filter(village=village, round=Subquery(current)).select_related("round").first()
+    if submission is not None:
+        return submission.round, submission
+    return current_round(), None
 
 
 def _shown(model: type[Model], field: str, value: Any, reveal: bool) -> Any:

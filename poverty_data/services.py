@@ -428,9 +428,21 @@ def _require_same_village(submission: Submission, village_code: str) -> None:
 
 
 def _move(
-    *, submission: Submission, user: Any, from_state: str, to_state: str, action: str, detail: str = "", **stamps: Any
+    *,
+    submission: Submission,
+    user: Any,
+    from_state: str,
+    to_state: str,
+    action: str,
+    detail: str = "",
+    held: bool = False,
+    **stamps: Any,
 ) -> Submission:
-    """Change state only if nobody moved it meanwhile (``update ... where state = from``)."""
+    """Change state only if nobody moved it meanwhile (``update ... where state = from``).
+
+    ``held``: the caller read ``submission`` locked (``select_for_update``) in this transaction, so
+    its values are current and are updated in place instead of read again.
+    """
     now = timezone.now()
     values = {name: now for name in stamps.pop("stamp", [])}
     values.update(stamps)
@@ -439,7 +451,12 @@ def _move(
     )
     if not updated:
         raise ValidationError(_("Someone else acted on this submission in the meantime. Reload the page."))
-    submission.refresh_from_db()
+    if held:
+        submission.state, submission.version, submission.updated_at = to_state, submission.version + 1, now
+        for name, value in values.items():
+            setattr(submission, name, value)
+    else:
+        submission.refresh_from_db()
     _log(submission, action, user, from_state=from_state, to_state=to_state, detail=detail)
     return submission
 
@@ -609,39 +626,42 @@ def submission_finalise(*, user: Any, submission: Submission) -> Submission:
     """
     policy.require(user, "submission.finalise", submission)
     _one_finalisation_at_a_time()
-    locked = Submission.objects.select_for_update().select_related("round").get(pk=submission.pk)
-    _require_state(locked, S.APPROVED)
-    changes = list(locked.changes.select_related("member").order_by("pk"))
-    issues = submission_issues(locked, changes)
+    # The service's one read of the submission: locked and fresh (another step may have moved it
+    # since the page loaded it), into the caller's instance, with its round and village.
+    submission.refresh_from_db(
+        from_queryset=Submission.objects.select_for_update(of=("self",)).select_related("round", "village")
+    )
+    _require_state(submission, S.APPROVED)
+    changes = list(submission.changes.select_related("member").order_by("pk"))
+    issues = submission_issues(submission, changes)
     blocking = [c for c in changes if issues[c.pk].blocking]
     if blocking:
         raise ValidationError(
             _("%(count)d change(s) have errors or unresolved duplicate NIKs; resolve or return them first.")
             % {"count": len(blocking)}
         )
-    plan = _plan(changes, village=locked.village)
+    plan = _plan(changes, village=submission.village)
     if plan.conflicts:
         raise ValidationError(
             [_("The master data changed since this was proposed; return the submission to update it.")] + plan.conflicts
         )
     # Villages sharing a NIK with this one before the write (a NIK corrected away, a member who
     # died) and after it (a NIK corrected into) see their duplicate counts change too.
-    sharing = stats.villages_sharing_niks([locked.village_code])
-    _write(plan, user=user, submission=locked)
-    sharing |= stats.villages_sharing_niks([locked.village_code])
-    stats.village_stats_refresh(codes={locked.village_code, *sharing})
-    stats.village_round_stats_record(round=locked.round, codes=[locked.village_code])
-    locked = _move(
-        submission=locked,
+    sharing = stats.villages_sharing_niks([submission.village_code])
+    _write(plan, user=user, submission=submission)
+    sharing |= stats.villages_sharing_niks([submission.village_code])
+    stats.village_stats_refresh(codes={submission.village_code, *sharing})
+    stats.village_round_stats_record(round=submission.round, codes=[submission.village_code])
+    return _move(
+        submission=submission,
         user=user,
         from_state=S.APPROVED,
         to_state=S.FINALISED,
         action=Action.FINALISED,
         stamp=["finalised_at"],
-        **change_counts(locked),
+        held=True,
+        **change_counts(submission),
     )
-    submission.refresh_from_db()
-    return locked
 
 
 # The PostgreSQL advisory lock held by a finalisation for its transaction (any constant unique to it).

@@ -15,6 +15,9 @@ from django.forms import DateField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -143,10 +146,7 @@ def village_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             sheet_title=_("Families"),
         )
-    round_ = selectors.current_round()
-    submission = None
-    if round_ is not None:
-        submission = round_.submissions.filter(village=village).first()
+    round_, submission = selectors.village_submission(village=village)
     page = paginate(request, families)
     return render(
         request,
@@ -155,6 +155,7 @@ def village_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "village": village,
             "page_obj": page,
             "filter_form": form,
+            "filter_selects": form.selects(),
             "search": filters.search,
             "dusun_choices": selectors.dusun_choices(village=village),
             "round": round_,
@@ -877,9 +878,19 @@ def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
         )
     late = selectors.late_villages(round=round_, user=request.user) if round_.is_open else []
     reminded = set(round_.reminders.values_list("village_id", "step"))
-    for row in late:
+    # One sentence per step (its label and deadline are the same for every village behind it).
+    behind: dict[str, str] = {}
+    for row in late[:100]:
         row["reminded"] = (row["pk"], row["step"]) in reminded
-        row["step_label"] = SubmissionState(row["step"]).label
+        if row["step"] not in behind:
+            behind[row["step"]] = mark_safe(  # noqa: S308 - a translated sentence around two escaped values
+                _('behind the "%(step)s" deadline of %(deadline)s')
+                % {
+                    "step": escape(SubmissionState(row["step"]).label),
+                    "deadline": escape(date_format(row["deadline"], "j F Y")),
+                }
+            )
+        row["behind"] = behind[row["step"]]
     totals = {
         key: sum(getattr(r, key) for r in rows)
         for key in ("villages", "missing", "submitted", "verified", "approved", "finalised", "on_time", "late")

@@ -73,7 +73,7 @@ def test_the_board_keeps_a_flat_query_count(
     client.force_login(province_staff)
     make_programme()
     make_proposal()
-    with django_assert_max_num_queries(15) as few:
+    with django_assert_max_num_queries(9) as few:
         client.get(reverse("csr:board"))
     for i in range(200):
         make_programme(targets=("65.03",), sector="health" if i % 2 else "education")

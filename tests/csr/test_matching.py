@@ -86,7 +86,7 @@ def test_ranking_programmes_keeps_a_flat_query_count(make_proposal, make_program
     proposal = make_proposal()
     for _ in range(5):
         make_programme()
-    with django_assert_max_num_queries(8) as few:
+    with django_assert_max_num_queries(6) as few:
         _ranked(proposal)
     for _ in range(200):
         make_programme(targets=("65.01", "65.71"))

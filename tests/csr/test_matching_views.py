@@ -120,7 +120,7 @@ def test_the_matching_page_keeps_a_flat_query_count(
 ):
     client.force_login(province_staff)
     make_programme()
-    with django_assert_max_num_queries(15) as few:
+    with django_assert_max_num_queries(11) as few:
         client.get(matching_url(proposal))
     for _ in range(200):
         make_programme()

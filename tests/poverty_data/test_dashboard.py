@@ -85,7 +85,7 @@ def test_the_dashboard_keeps_a_flat_query_count(client, province_staff, region_t
     make_families(region_tree.village, 300)
     make_families(region_tree.other_village, 200, start=1000, desil=1)
     client.force_login(province_staff)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(10):
         assert client.get(reverse("poverty_data:dashboard")).status_code == 200
 
 

@@ -176,9 +176,33 @@ def test_a_large_submission_finalises_with_a_flat_number_of_queries(
             data={"desil": 1},
         )
     to_state(draft, S.APPROVED, chain)
-    with django_assert_max_num_queries(40):
+    with django_assert_max_num_queries(24):
         services.submission_finalise(user=chain.province, submission=draft)
     assert Family.objects.filter(pk__in=[f.pk for f in many[:150]], desil=1, version=2).count() == 150
+
+
+def test_finalising_reads_the_submission_once_and_leaves_the_callers_copy_current(draft, chain, families):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from poverty_data.models import Submission
+
+    propose_everything(draft, chain.officer, families)
+    to_state(draft, S.APPROVED, chain)
+    page_copy = Submission.objects.select_related("round", "village").get(pk=draft.pk)  # what the page loaded
+    with CaptureQueriesContext(connection) as captured:
+        services.submission_finalise(user=chain.province, submission=page_copy)
+    table = Submission._meta.db_table
+    reads = [q["sql"] for q in captured if q["sql"].startswith("SELECT") and f'FROM "{table}"' in q["sql"]]
+    assert len(reads) == 1 and "FOR UPDATE" in reads[0]
+    stored = Submission.objects.get(pk=draft.pk)
+    assert (page_copy.state, page_copy.version, page_copy.finalised_at) == (
+        S.FINALISED,
+        stored.version,
+        stored.finalised_at,
+    )
+    assert (page_copy.families_changed, page_copy.families_new) == (stored.families_changed, stored.families_new)
+    assert draft.events.filter(action="finalised", version=stored.version).exists()
 
 
 def test_finalising_keeps_the_families_changed_and_new_on_the_submission_for_the_dashboard(

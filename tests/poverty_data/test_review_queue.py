@@ -103,7 +103,7 @@ def test_the_queue_keeps_a_flat_query_count(client, province_staff, administrato
         )
         services.submission_approve(user=administrator, submission=submission)
     client.force_login(province_staff)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(9):
         response = client.get(QUEUE)
     assert response.context["page_obj"].paginator.count == 60
 
