@@ -68,9 +68,9 @@ def profile(args: argparse.Namespace) -> int:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from load import resolve_pages
 
     from accounts.models import User
-    from load import resolve_pages
 
     pages = [p for p in resolve_pages() if p.user is not None or p.label == "healthz"]
     if args.only:
