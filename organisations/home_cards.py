@@ -83,6 +83,8 @@ def registry_cards(user: Any) -> list[home.Card]:
         if policy.can(user, "organisation.assess")
         else None
     )
+    if terms_scope is None and assess_scope is None:
+        return []
     terms = Term.objects.filter(organisation=OuterRef("pk"))
     stale = today() - dt.timedelta(days=365 * ASSESSMENT_VALID_YEARS)
     term_counts = {
