@@ -27,7 +27,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from regions.models import within_q
+from regions.models import display_name, within_q
 
 from .models import Role, RoleAssignment
 
@@ -139,10 +139,35 @@ def grants(user: Any) -> tuple[Grant, ...]:
     return user._portal_grants
 
 
+def scope_names(user: Any) -> dict[str | int, str]:
+    """What the scopes of the user's grants are called: region code -> "Desa Gunung Putih", company
+    id -> its name. For pages that name the user's roles or areas (the home page): one query, once
+    per user object, like the grants."""
+    if not grants(user):
+        return {}
+    cached = getattr(user, "_portal_scope_names", None)
+    if cached is not None:
+        return cached
+    rows = (
+        RoleAssignment.objects.active()
+        .filter(user=user)
+        .values_list("region__code", "region__name", "region__level", "region__kind", "company_id", "company__name")
+    )
+    names: dict[str | int, str] = {}
+    for code, name, level, kind, company_id, company_name in rows:
+        if code:
+            names[code] = display_name(name=name, level=level, kind=kind)
+        if company_id:
+            names[company_id] = company_name
+    user._portal_scope_names = names
+    return names
+
+
 def forget(user: Any) -> None:
-    """Drop the cached grants (after a role change in the same request)."""
-    if hasattr(user, "_portal_grants"):
-        del user._portal_grants
+    """Drop the cached grants and scope names (after a role change in the same request)."""
+    for attribute in ("_portal_grants", "_portal_scope_names"):
+        if hasattr(user, attribute):
+            delattr(user, attribute)
 
 
 def roles(user: Any) -> set[str]:

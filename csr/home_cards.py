@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Count, Window
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -20,8 +21,13 @@ SHOW = 5
 def proposals_waiting_for_my_decision(user) -> Card | None:
     if not policy.can(user, "proposal.review"):
         return None
-    rows = selectors.proposals_waiting_for_decision(user=user).select_related("village")
-    total = rows.count()
+    # The first few and how many there are in all, in one query (the count is taken before the limit).
+    rows = list(
+        selectors.proposals_waiting_for_decision(user=user)
+        .select_related("village")
+        .annotate(total=Window(Count("pk")))[:SHOW]
+    )
+    total = rows[0].total if rows else 0
     lines = [
         CardLine(
             text=f"{p.title} · {p.village.display_name}",
@@ -29,7 +35,7 @@ def proposals_waiting_for_my_decision(user) -> Card | None:
             badge=p.get_state_display(),
             tone="info",
         )
-        for p in rows[:SHOW]
+        for p in rows
     ]
     return Card(
         title=_("CSR proposals waiting for a decision (%(n)s)") % {"n": total},

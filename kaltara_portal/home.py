@@ -1,8 +1,9 @@
 """The home page's "what needs my attention" cards.
 
 Each part of the portal registers a provider: a function of the user returning a
-``Card`` or None. A provider asks the policy itself and keeps to a fixed number of
-queries, so the home page stays flat however much data there is.
+``Card``, a list of cards (when one query answers several) or None. A provider asks
+the policy itself and keeps to a fixed number of queries, so the home page stays flat
+however much data there is.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ class Card:
     order: int = 100
 
 
-Provider = Callable[[Any], Card | None]
+Provider = Callable[[Any], Card | list[Card] | None]
 _providers: list[Provider] = []
 
 
@@ -44,5 +45,11 @@ def register(provider: Provider) -> Provider:
 
 
 def cards_for(user: Any) -> list[Card]:
-    cards = [card for provider in _providers if (card := provider(user)) is not None]
+    cards: list[Card] = []
+    for provider in _providers:
+        found = provider(user)
+        if isinstance(found, Card):
+            cards.append(found)
+        elif found:
+            cards.extend(found)
     return sorted(cards, key=lambda c: c.order)

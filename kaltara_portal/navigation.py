@@ -48,19 +48,28 @@ def items_for(user: Any) -> list[NavItem]:
 
 
 @dataclass
+class NavLink:
+    label: str
+    url: str
+    active: bool
+
+
+@dataclass
 class NavSection:
-    label: str | Promise
-    items: list[NavItem]
+    label: str
+    links: list[NavLink]
 
 
-def sections_for(user: Any) -> list[NavSection]:
-    """The visible entries grouped by section, in menu order."""
+def sections_for(user: Any, path: str = "") -> list[NavSection]:
+    """The visible entries grouped by section, in menu order, ready to print: labels translated,
+    URLs reversed and the entry of ``path`` marked active (the template only writes them out)."""
     sections: list[NavSection] = []
     by_label: dict[str, NavSection] = {}
     for item in items_for(user):
         key = str(item.section) if item.section else f"item:{item.url_name}"
         if key not in by_label:
-            by_label[key] = NavSection(label=item.section or item.label, items=[])
+            by_label[key] = NavSection(label=str(item.section or item.label), links=[])
             sections.append(by_label[key])
-        by_label[key].items.append(item)
+        url = item.url
+        by_label[key].links.append(NavLink(label=str(item.label), url=url, active=url == path))
     return sections

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the stock widget templates, for FORM_RENDERER below
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
@@ -99,6 +100,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through the project's template engine, so templates/django/forms/ may replace a stock
+# widget template (the select widget writes its options in place instead of an include per option).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: PostgreSQL only. DATABASE_URL names the server (production, CI); without it the portal
 # uses a private PostgreSQL under var/postgres, started on first use (kaltara_portal/local_postgres.py).

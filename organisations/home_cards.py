@@ -70,15 +70,49 @@ def my_organisation(user: Any) -> home.Card | None:
 
 
 @home.register
-def terms_ending(user: Any) -> home.Card | None:
-    """For staff: terms ending within 90 days and organisations without a current term, in their scope."""
-    if not policy.can(user, "registry.dashboard"):
-        return None
-    terms = Term.objects.filter(organisation=OuterRef("pk"))
-    counts = policy.scoped(Organisation.objects.all(), user, "registry.dashboard").aggregate(
-        expiring=Count("pk", filter=Q(Exists(terms.filter(expiring_q())))),
-        without=Count("pk", filter=~Q(Exists(terms.filter(current_term_q())))),
+def registry_cards(user: Any) -> list[home.Card]:
+    """For staff: the terms card and the assessments card, counted in one query when both are
+    asked over the same scope (they are for every role today)."""
+    terms_scope = (
+        policy.scope_q(user, "registry.dashboard", region_field=Organisation.policy_region_field)
+        if policy.can(user, "registry.dashboard")
+        else None
     )
+    assess_scope = (
+        policy.scope_q(user, "organisation.assess", region_field=Organisation.policy_region_field)
+        if policy.can(user, "organisation.assess")
+        else None
+    )
+    if terms_scope is None and assess_scope is None:
+        return []
+    terms = Term.objects.filter(organisation=OuterRef("pk"))
+    stale = today() - dt.timedelta(days=365 * ASSESSMENT_VALID_YEARS)
+    term_counts = {
+        "expiring": Count("pk", filter=Q(Exists(terms.filter(expiring_q())))),
+        "without": Count("pk", filter=~Q(Exists(terms.filter(current_term_q())))),
+    }
+    assess_counts = {
+        "never": Count("pk", filter=Q(classification="")),
+        "stale": Count("pk", filter=Q(classified_on__lt=stale) & ~Q(classification="")),
+    }
+    counts: dict[str, int] = {}
+    if terms_scope is not None and terms_scope == assess_scope:
+        counts = Organisation.objects.filter(terms_scope).aggregate(**term_counts, **assess_counts)
+    else:
+        if terms_scope is not None:
+            counts |= Organisation.objects.filter(terms_scope).aggregate(**term_counts)
+        if assess_scope is not None:
+            counts |= Organisation.objects.filter(assess_scope).aggregate(**assess_counts)
+    cards = []
+    if terms_scope is not None:
+        cards.append(_terms_card(counts))
+    if assess_scope is not None:
+        cards.append(_assessments_card(counts))
+    return cards
+
+
+def _terms_card(counts: dict[str, int]) -> home.Card:
+    """Terms ending within 90 days and organisations without a current term, in the user's scope."""
     url = reverse("organisations:list")
     lines = []
     if counts["expiring"]:
@@ -109,16 +143,8 @@ def terms_ending(user: Any) -> home.Card | None:
     )
 
 
-@home.register
-def assessments_to_do(user: Any) -> home.Card | None:
-    """For assessors: organisations never assessed, or last assessed over a year ago, in their scope."""
-    if not policy.can(user, "organisation.assess"):
-        return None
-    stale = today() - dt.timedelta(days=365 * ASSESSMENT_VALID_YEARS)
-    counts = policy.scoped(Organisation.objects.all(), user, "organisation.assess").aggregate(
-        never=Count("pk", filter=Q(classification="")),
-        stale=Count("pk", filter=Q(classified_on__lt=stale) & ~Q(classification="")),
-    )
+def _assessments_card(counts: dict[str, int]) -> home.Card:
+    """Organisations never assessed, or last assessed over a year ago, in the user's scope."""
     url = reverse("organisations:list")
     lines = []
     if counts["never"]:

@@ -8,7 +8,7 @@ sums are done in SQL (``Count``/``Sum`` with ``filter=``), related rows are fetc
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import BigIntegerField, Count, F, Prefetch, Q, QuerySet, Sum
@@ -165,11 +165,11 @@ class OrganisationPage:
     participations: list[Participation]
     partnerships: list[Partnership]
     documents: list[Document]
-    history: list[HistoryEntry] = field(default_factory=list)
 
 
-def organisation_page(*, organisation: Organisation, with_history: bool) -> OrganisationPage:
-    """Everything the organisation page shows, in a fixed number of queries."""
+def organisation_page(*, organisation: Organisation) -> OrganisationPage:
+    """Everything the organisation page shows, in a fixed number of queries (its change history is
+    read apart, on demand: ``organisation_history``)."""
     terms = list(
         organisation.terms.prefetch_related(
             Prefetch("officers", queryset=Officer.objects.order_by("position", "name"))
@@ -190,7 +190,6 @@ def organisation_page(*, organisation: Organisation, with_history: bool) -> Orga
         ),
         partnerships=list(organisation.partnerships.order_by("partner_name")),
         documents=list(organisation.documents.select_related("uploaded_by").order_by("-uploaded_at")),
-        history=organisation_history(organisation=organisation) if with_history else [],
     )
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("baru/", views.organisation_create, name="create"),
     path("<int:pk>/", views.organisation_detail, name="detail"),
     path("<int:pk>/ubah/", views.organisation_edit, name="edit"),
+    path("<int:pk>/riwayat/", views.organisation_history, name="history"),
     path("<int:organisation_pk>/masa-bakti/baru/", views.term_form, name="term_create"),
     path("masa-bakti/<int:pk>/ubah/", views.term_form, name="term_edit"),
     path("masa-bakti/<int:term_pk>/pengurus/baru/", views.officer_form, name="officer_create"),

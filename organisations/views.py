@@ -17,6 +17,7 @@ from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -152,14 +153,11 @@ def registry_dashboard(request: HttpRequest) -> HttpResponse:
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation(request, pk)
     user = request.user
-    page = selectors.organisation_page(
-        organisation=organisation, with_history=policy.can(user, "organisation.history", organisation)
-    )
     return render(
         request,
         "organisations/organisation_detail.html",
         {
-            "page": page,
+            "page": selectors.organisation_page(organisation=organisation),
             "organisation": organisation,
             "aspects": ASPECTS,
             "can_edit": policy.can(user, "organisation.edit", organisation),
@@ -168,6 +166,20 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_see_history": policy.can(user, "organisation.history", organisation),
         },
     )
+
+
+@login_required
+def organisation_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """The change history, read only when asked for: the organisation page links here (htmx puts the
+    table into the page; without JavaScript the link opens this page)."""
+    organisation = _organisation(request, pk, "organisation.history")
+    context = {"organisation": organisation, "history": selectors.organisation_history(organisation=organisation)}
+    template = "organisations/organisation_history.html"
+    if request.headers.get("HX-Request"):
+        template += "#history"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required

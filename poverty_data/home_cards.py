@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts import policy
 from accounts.models import Role
 from kaltara_portal import home
-from regions.models import Region
 
 from . import selectors
 from .models import SubmissionState
@@ -64,7 +63,7 @@ def my_village_round(user: Any) -> home.Card | None:
                     "village_code", "state", "pk"
                 )
             }
-            names = {r.code: r.display_name for r in Region.objects.filter(code__in=heads)}
+            names = policy.scope_names(user)  # read once with the role badges of the home page
             for code in heads:
                 state, pk = submissions.get(code, (None, None))
                 lines.append(

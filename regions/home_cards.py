@@ -10,20 +10,19 @@ from django.utils.translation import gettext_lazy as _
 from accounts import policy
 from kaltara_portal import home
 
-from .models import Region
-
 
 @home.register
 def my_areas(user: Any) -> home.Card | None:
+    """The regions of the user's grants (named by the policy's scope names, shared with the role badges)."""
     codes = sorted({g.region_code for g in policy.grants(user) if g.region_code})
     if not codes:
         return None
-    regions = Region.objects.filter(code__in=codes).order_by("code")
+    names = policy.scope_names(user)
     return home.Card(
         title=_("My area"),
         lines=[
-            home.CardLine(text=r.display_name, url=reverse("regions:detail", args=[r.code]), badge=r.code)
-            for r in regions
+            home.CardLine(text=names.get(code, code), url=reverse("regions:detail", args=[code]), badge=code)
+            for code in codes
         ],
         order=95,
     )

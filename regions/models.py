@@ -69,6 +69,16 @@ class RegionQuerySet(models.QuerySet):
         return self.filter(level=level)
 
 
+def display_name(*, name: str, level: int, kind: str) -> str:
+    """A region as people name it: "Kec. Tanjung Palas", "Desa Gunung Putih", "Kel. Karang Anyar"."""
+    if level == Level.KECAMATAN:
+        return f"Kec. {name}"
+    if level == Level.DESA_KELURAHAN:
+        prefix = "Kel." if kind == Kind.KELURAHAN else "Desa"
+        return f"{prefix} {name}"
+    return name
+
+
 class Region(models.Model):
     """One region of the Kemendagri list, with its optional BPS code (BPS numbers kabupaten differently)."""
 
@@ -96,12 +106,7 @@ class Region(models.Model):
 
     @property
     def display_name(self) -> str:
-        if self.level == Level.KECAMATAN:
-            return f"Kec. {self.name}"
-        if self.level == Level.DESA_KELURAHAN:
-            prefix = "Kel." if self.kind == Kind.KELURAHAN else "Desa"
-            return f"{prefix} {self.name}"
-        return self.name
+        return display_name(name=self.name, level=self.level, kind=self.kind)
 
     @property
     def policy_region_code(self) -> str:

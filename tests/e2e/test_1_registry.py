@@ -72,7 +72,9 @@ def test_an_officer_updates_the_profile_adds_an_officer_records_a_programme_and_
     assert "Laporan kegiatan triwulan III" in j.text()
     j.shot("organisation-updated")
 
-    # The change history records each change, in words.
+    # The change history records each change, in words (read on demand: htmx puts it in the page).
+    j.page.get_by_role("link", name="Tampilkan riwayat perubahan").click()
+    j.page.locator("#riwayat-tabel").wait_for()
     history = j.page.locator("#riwayat").inner_text()
     assert "Pemuda Gunung Putih yang mandiri, peduli dan berdaya." in history
     assert "Siti Aminah Lestari" in history and "Pelatihan sablon kaos pemuda" in history

@@ -16,6 +16,10 @@ def url(org) -> str:
     return reverse("organisations:detail", args=[org.pk])
 
 
+def history_url(org) -> str:
+    return reverse("organisations:history", args=[org.pk])
+
+
 def test_it_sends_anonymous_visitors_to_log_in(client, orgs):
     response = client.get(url(orgs.home))
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
@@ -74,8 +78,7 @@ def test_the_change_history_shows_who_changed_what(client, orgs, officer):
         {"name": "Karang Taruna Tunas Harapan", "status": "active", "phone": "0811"},
     )
     assert response.status_code == 302
-    html = client.get(url(orgs.home)).content.decode()
-    history = html.split('id="riwayat"')[1]
+    history = client.get(history_url(orgs.home)).content.decode()
     assert "mengubah" in history and officer.get_full_name() in history
     assert "<del>Karang Taruna Gunung Putih</del> → Karang Taruna Tunas Harapan" in history
 
@@ -87,7 +90,7 @@ def test_the_history_shows_dates_day_first_and_rupiah_grouped(client, orgs, offi
         budget=15_000_000, funded_swadaya=15_000_000,
     )  # fmt: skip
     client.force_login(officer)
-    history = client.get(url(orgs.home)).content.decode().split('id="riwayat"')[1]
+    history = client.get(history_url(orgs.home)).content.decode()
     assert "12-03-1998" in history and "1998-03-12" not in history
     assert "15.000.000" in history and "tahun</strong>: 2026" in history
 
@@ -95,7 +98,7 @@ def test_the_history_shows_dates_day_first_and_rupiah_grouped(client, orgs, offi
 def test_the_history_masks_an_officers_nik(client, orgs, officer, administrator):
     services.officer_save(user=administrator, term=orgs.term, **officer_fields(nik=NIK_WOMAN_1998))
     client.force_login(officer)
-    history = client.get(url(orgs.home)).content.decode().split('id="riwayat"')[1]
+    history = client.get(history_url(orgs.home)).content.decode()
     assert "Siti Lestari" in history and NIK_WOMAN_1998 not in history
 
 
@@ -161,11 +164,41 @@ def test_the_history_reads_each_kind_of_record_once_however_often_the_profile_ch
     client, orgs, province_staff, administrator, django_assert_max_num_queries
 ):
     client.force_login(province_staff)
-    with django_assert_max_num_queries(40) as before:
-        client.get(url(orgs.home))
+    with django_assert_max_num_queries(20) as before:
+        client.get(history_url(orgs.home))
     for phone in ("0811", "0812", "0813", "0814"):
         services.organisation_update(user=administrator, organisation=orgs.home, phone=phone)
     # Four more versions of the profile, each showing its region: no query per version.
     with django_assert_max_num_queries(len(before.captured_queries)):
-        html = client.get(url(orgs.home)).content.decode()
+        html = client.get(history_url(orgs.home)).content.decode()
     assert "0814" in html
+
+
+def test_the_page_reads_no_history_until_it_is_asked_for(client, orgs, officer, administrator):
+    services.organisation_update(user=administrator, organisation=orgs.home, phone="0811")
+    client.force_login(officer)
+    html = client.get(url(orgs.home)).content.decode()
+    section = html.split('id="riwayat"')[1]
+    assert f'href="{history_url(orgs.home)}"' in section and "Tampilkan riwayat perubahan" in section
+    assert "0811" not in section
+
+
+def test_htmx_gets_the_history_table_alone_and_a_browser_without_javascript_a_whole_page(
+    client, orgs, officer, administrator
+):
+    services.organisation_update(user=administrator, organisation=orgs.home, phone="0811")
+    client.force_login(officer)
+    fragment = client.get(history_url(orgs.home), headers={"HX-Request": "true"}).content.decode()
+    assert "0811" in fragment and "<html" not in fragment and fragment.lstrip().startswith('<div id="riwayat-tabel"')
+    page = client.get(history_url(orgs.home)).content.decode()
+    assert "0811" in page and "<html" in page and "Karang Taruna Gunung Putih" in page
+
+
+def test_the_history_is_refused_to_a_village_head_and_hidden_outside_the_scope(
+    client, orgs, village_head, kabupaten_staff
+):
+    client.force_login(village_head)
+    assert client.get(history_url(orgs.home)).status_code == 403
+    assert 'id="riwayat"' not in client.get(url(orgs.home)).content.decode()
+    client.force_login(kabupaten_staff)
+    assert client.get(history_url(orgs.other)).status_code == 404

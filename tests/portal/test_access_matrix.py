@@ -127,6 +127,10 @@ MATRIX: dict[str, str] = {
         home  L|L        ok|ro      ok|ro      ok|ro      ok|ro      404|404    404|404    ok|ro
         away  L|L        ok|ro      404|404    404|404    404|404    ok|ro      404|404    ok|ro
     """,
+    "organisations:history organisation": """
+        home  L|L        ok|ro      ok|ro      ok|ro      403|403    404|404    404|404    ok|ro
+        away  L|L        ok|ro      404|404    404|404    404|404    ok|ro      404|404    ok|ro
+    """,
     "organisations:edit organisation": """
         home  L|L        ok|do      ok|do      ok|do      403|403    404|404    404|404    ok|do
         away  L|L        ok|do      404|404    404|404    404|404    ok|do      404|404    ok|do
