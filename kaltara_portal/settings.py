@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # unaccent and trigram lookups (the family search), concurrent index builds
     "django.forms",  # the stock widget templates, for FORM_RENDERER below
     "crispy_forms",
     "crispy_bootstrap5",

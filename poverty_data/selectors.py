@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.postgres.lookups import Unaccent
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import (
     CharField,
     Count,
@@ -138,6 +140,7 @@ class FamilyFilters:
 def families_of_village(*, village: Region, filters: FamilyFilters) -> QuerySet[Family]:
     """A village's families filtered, with the head's name and the number of present members (one query)."""
     qs = Family.objects.filter(village_code=village.code)
+    ordering = ["dusun", "rt", "pk"]
     if filters.status in FamilyStatus.values:
         qs = qs.filter(status=filters.status)
     if filters.dusun:
@@ -153,7 +156,19 @@ def families_of_village(*, village: Region, filters: FamilyFilters) -> QuerySet[
         if term.isdigit():
             qs = qs.filter(Q(no_kk__startswith=term) | Q(members__nik__startswith=term)).distinct()
         else:
-            qs = qs.filter(members__name__icontains=term).distinct()
+            # A name as typed, or misspelt or without its accents: "Muhamad Rizki" finds "Muhammad Rizky"
+            # (pg_trgm's word similarity over the unaccented name, within the one village); the closest
+            # names come first.
+            matching = Member.objects.filter(family=OuterRef("pk")).filter(
+                Q(name__icontains=term) | Q(name__unaccent__trigram_word_similar=term)
+            )
+            closest = (
+                matching.annotate(similarity=TrigramWordSimilarity(term, Unaccent("name")))
+                .order_by("-similarity")
+                .values("similarity")[:1]
+            )
+            qs = qs.filter(Exists(matching)).annotate(similarity=Subquery(closest))
+            ordering = ["-similarity", *ordering]
     if filters.invalid:
         qs = qs.filter(Exists(Member.objects.filter(family=OuterRef("pk"), nik_valid=False)))
     head = Member.objects.filter(family=OuterRef("pk"), relationship=Relationship.HEAD).order_by("pk")
@@ -163,7 +178,7 @@ def families_of_village(*, village: Region, filters: FamilyFilters) -> QuerySet[
         present_members=Subquery(
             present.values("family").annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()
         ),
-    ).order_by("dusun", "rt", "pk")
+    ).order_by(*ordering)
 
 
 def dusun_choices(*, village: Region) -> list[str]:
