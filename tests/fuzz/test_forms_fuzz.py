@@ -16,7 +16,7 @@ from django.utils.datastructures import MultiValueDict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accounts.forms import LoginForm, PersonalDataAccessFilterForm
+from accounts.forms import LoginForm, PasswordResetRequestForm, PersonalDataAccessFilterForm
 from csr import forms as csr_forms
 from organisations import forms as org_forms
 from organisations.models import Assessment, Assistance, Event, FollowUp, Officer, Partnership, Programme, Term
@@ -56,6 +56,7 @@ def world(region_tree, administrator, officer, village_head, open_round, pokja, 
 FORMS = {
     "accounts.LoginForm": lambda w: (LoginForm, {"request": None}),
     "accounts.PersonalDataAccessFilterForm": lambda w: (PersonalDataAccessFilterForm, {}),
+    "accounts.PasswordResetRequestForm": lambda w: (PasswordResetRequestForm, {}),
     "csr.ProgrammeForm": lambda w: (csr_forms.ProgrammeForm, {}),
     "csr.ProposalForm": lambda w: (
         csr_forms.ProposalForm,
