@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -198,3 +200,21 @@ def test_indicator_columns_take_codes_or_labels_and_refuse_unknown_values(office
     assert refused.status == ImportStatus.REFUSED
     assert "“Marmer Emas” bukan salah satu nilainya" in messages["floor_type"]
     assert "“mungkin” bukan ya atau tidak" in messages["has_motorcycle"]
+
+
+def test_the_report_and_the_rejected_rows_neutralise_cells_a_spreadsheet_would_run_as_formulas(
+    officer, pokja, open_round, region_tree
+):
+    from poverty_imports.services import rejected_rows_file, report_lines
+
+    content = (
+        "no_kk,nik,nama,jenis_kelamin,tanggal_lahir,hubungan_keluarga,kode_desa,alamat\n"
+        "6501010101200001,6501011203850001,Budi,L,12-03-1985,Kepala Keluarga,=1+1,@SUM(A1)\n"
+    ).encode()
+    batch = run(officer, open_round, content, valid_only=True)
+    report = list(csv.reader(io.StringIO("".join(report_lines(batch)).lstrip("\ufeff"))))
+    rejected = list(csv.reader(io.StringIO(rejected_rows_file(batch).read().decode("utf-8-sig"))))
+    cells = [cell for line in report[1:] + rejected[1:] for cell in line]
+    assert any(cell.startswith("'=1+1") for cell in cells), cells  # the message quoting the code
+    assert "'@SUM(A1)" in cells
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))], cells
