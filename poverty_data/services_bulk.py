@@ -136,7 +136,11 @@ def _drafts(cursor: Any, round_id: int, user_id: int | None, now: Any) -> None:
 
 
 def submission_changes_add_bulk(
-    *, round: Round, changes: pl.DataFrame, user: Any, detail: str  # noqa: A002 - the domain word
+    *,
+    round: Round,
+    changes: pl.DataFrame,
+    user: Any,
+    detail: str,  # noqa: A002 - the domain word
 ) -> dict[int, int]:
     """Propose ``changes`` (a frame with ``CHANGE_COLUMNS``) in the drafts of their villages.
 

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from regions.identity import KALTARA_PREFIX
 
-from .indicators import NO, YES, indicator_specs
+from .indicators import indicator_parsers, indicator_specs
 
 ERROR, WARNING = "error", "warning"
 FORMULA_START = ("=", "+", "-", "@")
@@ -113,35 +113,70 @@ class Check:
     message: pl.Expr
 
 
-def _lookup(expr: pl.Expr, words: dict[str, str]) -> pl.Expr:
-    return expr.str.to_lowercase().str.replace_all(r"[^0-9a-z]", "").replace_strict(words, default="")
+_DMY = re.compile(r"([0-9]{1,2})([-/])([0-9]{1,2})\2([0-9]{4})")
+_YMD = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_VILLAGE = re.compile(VILLAGE_CODE)
 
 
-def _days_in_month(year: pl.Expr, month: pl.Expr) -> pl.Expr:
-    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
-    return (
-        pl.when(month.is_in([1, 3, 5, 7, 8, 10, 12]))
-        .then(31)
-        .when(month.is_in([4, 6, 9, 11]))
-        .then(30)
-        .when(leap)
-        .then(29)
-        .otherwise(28)
+def parse_date(text: str) -> dt.date | None:
+    """DD-MM-YYYY, DD/MM/YYYY (one separator throughout) or YYYY-MM-DD; None when it is none of those."""
+    if match := _DMY.fullmatch(text):
+        day, month, year = int(match[1]), int(match[3]), int(match[4])
+    elif match := _YMD.fullmatch(text):
+        year, month, day = int(match[1]), int(match[2]), int(match[3])
+    else:
+        return None
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _coded(digits: str, this_year: int) -> tuple[dt.date | None, str | None]:
+    """The birth date and sex coded in a NIK's digits 7-12 (DDMMYY, women's day + 40)."""
+    day, month, yy = int(digits[0:2]), int(digits[2:4]), int(digits[4:6])
+    sex = "L"
+    if day > 40:
+        day, sex = day - 40, "P"
+    year = 2000 + yy if 2000 + yy <= this_year else 1900 + yy
+    try:
+        return dt.date(year, month, day), sex
+    except ValueError:
+        return None, None
+
+
+def _strip(value: str | None) -> str:
+    return (value or "").strip()
+
+
+def _derive(t: pl.DataFrame, column: str, derive: Callable[[str], tuple], schema: dict[str, Any]) -> pl.DataFrame:
+    """Columns computed once per distinct value of ``column`` (most columns of a list repeat a few values)
+    by ``derive`` in Python, joined back to every row."""
+    values = t.get_column(column).unique().to_list()
+    mapping = pl.DataFrame(
+        [(v, *derive(v)) for v in values], schema={column: pl.String, **schema}, orient="row"
     )
+    return t.join(mapping, on=column, how="left", maintain_order="left")
 
 
-def _date(y: pl.Expr, m: pl.Expr, d: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """(valid, date): the date of year/month/day columns where they make one, else null."""
-    valid = y.is_between(1, 9999) & m.is_between(1, 12) & (d >= 1) & (d <= _days_in_month(y, m))
-    valid = valid.fill_null(False)
-    # pl.date of an impossible date is an error: it is fed a harmless one where the parts make none.
-    safe = pl.date(
-        pl.when(valid).then(y).otherwise(2000), pl.when(valid).then(m).otherwise(1), pl.when(valid).then(d).otherwise(1)
-    )
-    return valid, pl.when(valid).then(safe)
+def _derive_where(
+    t: pl.DataFrame, where: pl.Expr, column: str, derive: Callable[[str], tuple], schema: dict[str, Any]
+) -> pl.DataFrame:
+    """``_derive`` for the rows ``where`` holds only (the others already have the columns of ``schema``)."""
+    values = t.filter(where).get_column(column).unique().to_list()
+    if not values:
+        return t
+    mapping = pl.DataFrame([(v, *derive(v)) for v in values], schema={column: pl.String, **schema}, orient="row")
+    names = list(schema)
+    t = t.join(mapping.rename({n: f"{n}__d" for n in names}), on=column, how="left", maintain_order="left")
+    return t.with_columns(
+        *[pl.when(where).then(pl.col(f"{n}__d")).otherwise(pl.col(n)).alias(n) for n in names]
+    ).drop([f"{n}__d" for n in names])
 
 
-def check_rows(frame: pl.DataFrame, columns: tuple[str, ...], rules: Rules, numbers: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+def check_rows(
+    frame: pl.DataFrame, columns: tuple[str, ...], rules: Rules, numbers: pl.DataFrame | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(rows, issues) of a batch of text rows: ``rows`` has ``row``, ``valid``, ``raw_kk`` and the clean values;
     ``issues`` (row, ord, column, severity, message) in the order the checks run.
 
@@ -149,96 +184,128 @@ def check_rows(frame: pl.DataFrame, columns: tuple[str, ...], rules: Rules, numb
     """
     present = set(columns)
     specs = {name: spec for name, spec in indicator_specs().items() if name in present}
+    parsers = indicator_parsers()
+    cell = lambda c: pl.col(c).fill_null("") if c in present else pl.lit("")  # noqa: E731
+    # The columns of many distinct values are trimmed here; the others per distinct value below.
     t = frame.select(
         "row",
-        *[
-            (pl.col(c).fill_null("").str.strip_chars(WHITESPACE) if c in present else pl.lit("")).alias(c)
-            for c in ("no_kk", "nik", "nama", "jenis_kelamin", "tanggal_lahir", "hubungan_keluarga", "kode_desa",
-                      "tempat_lahir", "alamat", "dusun", "rt", "rw", "desil", "status_kehadiran", *specs)
-        ],
+        *[cell(c).str.strip_chars(WHITESPACE).alias(c) for c in ("no_kk", "nik", "nama", "tempat_lahir", "alamat")],
+        *[cell(c).alias(f"{c}_raw") for c in ("jenis_kelamin", "tanggal_lahir", "hubungan_keluarga", "kode_desa",
+                                             "dusun", "rt", "rw", "desil", "status_kehadiran", *specs)],
     )  # fmt: skip
-    # The village code: spaces dropped, ten digits dotted, the import's own village for an empty cell.
-    typed = pl.col("kode_desa").str.replace_all(" ", "", literal=True)
-    digits = typed.str.replace_all(".", "", literal=True)
-    code = (
-        pl.when(digits.str.contains(r"^[0-9]{10}$"))
-        .then(pl.concat_str([digits.str.slice(0, 2), digits.str.slice(2, 2), digits.str.slice(4, 2), digits.str.slice(6, 4)], separator="."))
-        .otherwise(typed)
-    )  # fmt: skip
-    if rules.village:
-        code = pl.when(pl.col("kode_desa") == "").then(pl.lit(rules.village)).otherwise(code)
-    t = t.with_columns(village_code=code)
+
+    def words(table: dict[str, str]) -> Callable[[str], tuple]:
+        return lambda v: (_strip(v), word(_strip(v)), table.get(word(_strip(v)), ""))
+
+    t = _derive(t, "jenis_kelamin_raw", words(SEX_WORDS), {"sex_text": pl.String, "sex_word": pl.String, "sex": pl.String})
+    t = _derive(t, "hubungan_keluarga_raw", words(RELATIONSHIP_WORDS),
+                {"rel_text": pl.String, "rel_word": pl.String, "relationship": pl.String})  # fmt: skip
+    t = _derive(t, "status_kehadiran_raw", words(PRESENCE_WORDS),
+                {"presence_text": pl.String, "presence_word": pl.String, "presence": pl.String})  # fmt: skip
+    # The birth date: the usual DD-MM-YYYY read by polars, any other spelling per distinct value in Python.
+    usual = pl.col("tanggal_lahir_raw").str.contains(r"^[0-9]{2}-[0-9]{2}-[0-9]{4}$")
+    t = t.with_columns(
+        date_text=pl.when(usual).then(pl.col("tanggal_lahir_raw")),
+        birth_date=pl.when(usual).then(pl.col("tanggal_lahir_raw").str.to_date("%d-%m-%Y", strict=False)),
+    )
+    t = _derive_where(t, ~usual, "tanggal_lahir_raw", lambda v: (_strip(v), parse_date(_strip(v))),
+                      {"date_text": pl.String, "birth_date": pl.Date})  # fmt: skip
+    for c in ("dusun", "rt", "rw", "desil"):
+        t = _derive(t, f"{c}_raw", lambda v: (_strip(v),), {c: pl.String})
+
+    # The village code: spaces dropped, ten digits dotted, the import's own village for an empty cell;
+    # whether it is known and in the uploader's area, asked once per distinct code.
+    def village_code(v: str) -> tuple:
+        code = normalise_village_code(_strip(v))
+        if rules.village and not code:
+            code = rules.village
+        return (code, code[:2] if _VILLAGE.fullmatch(code) else KALTARA_PREFIX)
+
+    dotted = pl.col("kode_desa_raw").str.contains(VILLAGE_CODE)
+    t = t.with_columns(
+        village_code=pl.when(dotted).then(pl.col("kode_desa_raw")),
+        home=pl.when(dotted).then(pl.col("kode_desa_raw").str.slice(0, 2)),
+    )
+    t = _derive_where(t, ~dotted, "kode_desa_raw", village_code, {"village_code": pl.String, "home": pl.String})
     codes = [c for c in t.get_column("village_code").unique().to_list() if c and (not rules.village or c == rules.village)]
     states = rules.village_state(codes)
-    t = t.with_columns(
-        village_state=pl.col("village_code").replace_strict(states, default=None, return_dtype=pl.String),
-        home=pl.when(pl.col("village_code").str.contains(VILLAGE_CODE))
-        .then(pl.col("village_code").str.slice(0, 2))
-        .otherwise(pl.lit(KALTARA_PREFIX)),
-        sex_word=pl.col("jenis_kelamin").str.to_lowercase().str.replace_all(r"[^0-9a-z]", ""),
-        sex=_lookup(pl.col("jenis_kelamin"), SEX_WORDS),
-        relationship=_lookup(pl.col("hubungan_keluarga"), RELATIONSHIP_WORDS),
-        presence=_lookup(pl.col("status_kehadiran"), PRESENCE_WORDS),
+    states_frame = pl.DataFrame(
+        {"village_code": list(states), "village_state": list(states.values())},
+        schema={"village_code": pl.String, "village_state": pl.String},
     )
-    # The birth date: DD-MM-YYYY, DD/MM/YYYY (one separator) or YYYY-MM-DD.
-    date_text = pl.col("tanggal_lahir")
-    dmy = date_text.str.contains(r"^[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}$") | date_text.str.contains(r"^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$")
-    ymd = date_text.str.contains(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$")
-    parts = date_text.str.replace_all("/", "-", literal=True).str.split("-")
-    first, second, third = (parts.list.get(i, null_on_oob=True).cast(pl.Int32, strict=False) for i in range(3))
-    t = t.with_columns(
-        birth_y=pl.when(dmy).then(third).when(ymd).then(first),
-        birth_m=pl.when(dmy | ymd).then(second),
-        birth_d=pl.when(dmy).then(first).when(ymd).then(third),
-    )
-    _ok, birth = _date(pl.col("birth_y"), pl.col("birth_m"), pl.col("birth_d"))
-    t = t.with_columns(birth_date=birth)
-    # The NIK and No. KK: structure, then the kecamatan and the date coded in the NIK.
-    kecamatan = pl.Series(sorted(rules.kecamatan), dtype=pl.String)
+    t = t.join(states_frame, on="village_code", how="left", maintain_order="left")
+    for name in specs:
+        parse = parsers[name]
+
+        def indicator(v: str, parse: Callable = parse) -> tuple:
+            text = _strip(v)
+            if not text:
+                return (None, None)
+            value, problem = parse(text)
+            return (None if problem else value, problem)
+
+        kind = pl.Boolean if specs[name].kind == "bool" else pl.String
+        t = _derive(t, f"{name}_raw", indicator, {f"x_{name}": kind, f"p_{name}": pl.String})
+    # The NIK and No. KK: structure, the kecamatan, the date coded in the NIK (per distinct DDMMYY).
+    kecamatan = pl.Series(sorted(rules.kecamatan), dtype=pl.String).implode()
     for alias, col in (("kk", "no_kk"), ("nik", "nik")):
         value = pl.col(col)
-        t = t.with_columns(
-            (value.str.contains(r"^[0-9]+$")).alias(f"{alias}_digits"),
-            (value.str.contains(r"^[0-9]{16}$")).alias(f"{alias}_ok"),
-        )
+        t = t.with_columns(value.str.contains(r"^[0-9]+$").alias(f"{alias}_digits"))
+        t = t.with_columns((pl.col(f"{alias}_digits") & (value.str.len_bytes() == 16)).alias(f"{alias}_ok"))
         kec = pl.concat_str([value.str.slice(0, 2), value.str.slice(2, 2), value.str.slice(4, 2)], separator=".")
+        t = t.with_columns(kec.alias(f"{alias}_kec"))
         t = t.with_columns(
-            kec.alias(f"{alias}_kec"),
-            (pl.col(f"{alias}_ok") & kec.is_in(kecamatan.implode())).alias(f"{alias}_known"),
+            (pl.col(f"{alias}_ok") & pl.col(f"{alias}_kec").is_in(kecamatan)).alias(f"{alias}_known"),
             (value.str.slice(0, 2) == pl.col("home")).alias(f"{alias}_inside"),
         )
+    # The date coded in the NIK: DDMMYY, women's day + 40, the century that keeps it in the past.
     nik = pl.col("nik")
-    dd = pl.when(pl.col("nik_ok")).then(nik.str.slice(6, 2).cast(pl.Int32, strict=False))
+    dd, mm, yy = (pl.when(pl.col("nik_ok")).then(nik.str.slice(i, 2).cast(pl.Int32, strict=False)) for i in (6, 8, 10))
+    t = t.with_columns(coded_dd=dd, coded_month=mm, coded_yy=yy)
+    day, month, yy = pl.col("coded_dd"), pl.col("coded_month"), pl.col("coded_yy")
+    day = pl.when(day > 40).then(day - 40).otherwise(day)
+    year = pl.when(2000 + yy <= rules.today.year).then(2000 + yy).otherwise(1900 + yy)
+    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    last = (
+        pl.when(month.is_in([1, 3, 5, 7, 8, 10, 12])).then(31).when(month.is_in([4, 6, 9, 11])).then(30)
+        .when(leap).then(29).otherwise(28)
+    )  # fmt: skip
     t = t.with_columns(
-        coded_day=pl.when(dd > 40).then(dd - 40).otherwise(dd),
-        coded_sex=pl.when(dd > 40).then(pl.lit("P")).otherwise(pl.lit("L")),
-        coded_month=pl.when(pl.col("nik_ok")).then(nik.str.slice(8, 2).cast(pl.Int32, strict=False)),
-        coded_yy=pl.when(pl.col("nik_ok")).then(nik.str.slice(10, 2).cast(pl.Int32, strict=False)),
+        coded_day=day,
+        coded_valid=(month.is_between(1, 12) & (day >= 1) & (day <= last)).fill_null(False),
+        coded_sex=pl.when(pl.col("coded_dd") > 40).then(pl.lit("P")).otherwise(pl.lit("L")),
     )
-    t = t.with_columns(
-        coded_year=pl.when(2000 + pl.col("coded_yy") <= rules.today.year)
-        .then(2000 + pl.col("coded_yy"))
-        .otherwise(1900 + pl.col("coded_yy"))
-    )
-    coded_ok, _coded = _date(pl.col("coded_year"), pl.col("coded_month"), pl.col("coded_day"))
-    t = t.with_columns(coded_valid=coded_ok)
+
+    date_text = pl.col("date_text")
 
     checks: list[Check] = []
 
     def add(column: str, severity: str, condition: pl.Expr, text: pl.Expr | str) -> None:
-        checks.append(Check(column, severity, condition.fill_null(False), pl.lit(text) if isinstance(text, str) else text))
+        checks.append(
+            Check(column, severity, condition.fill_null(False), pl.lit(text) if isinstance(text, str) else text)
+        )
 
     in_kaltara = pl.col("home") == KALTARA_PREFIX
     for label, col, alias in (("No. KK", "no_kk", "kk"), ("NIK", "nik", "nik")):
-        value, ok, known, inside = pl.col(col), pl.col(f"{alias}_ok"), pl.col(f"{alias}_known"), pl.col(f"{alias}_inside")
+        value, ok, known, inside = (
+            pl.col(col),
+            pl.col(f"{alias}_ok"),
+            pl.col(f"{alias}_known"),
+            pl.col(f"{alias}_inside"),
+        )
         exprs = {"label": label, "code": pl.col(f"{alias}_kec"), "province": pl.col("home")}
 
         def by_home(kaltara_text: str, other_text: str, exprs: dict = exprs) -> pl.Expr:
             return pl.when(in_kaltara).then(message(kaltara_text, **exprs)).otherwise(message(other_text, **exprs))
 
         add(col, ERROR, value == "", message(_("%(label)s is empty."), label=label))
-        add(col, ERROR, (value != "") & ~pl.col(f"{alias}_digits"), message(_("%(label)s may contain digits only."), label=label))
-        add(col, ERROR, pl.col(f"{alias}_digits") & (value.str.len_chars() != 16),
+        add(
+            col,
+            ERROR,
+            (value != "") & ~pl.col(f"{alias}_digits"),
+            message(_("%(label)s may contain digits only."), label=label),
+        )
+        add(col, ERROR, pl.col(f"{alias}_digits") & ~ok,
             message(_("%(label)s must have 16 digits, not %(count)d."), label=label, count=value.str.len_chars()))  # fmt: skip
         add(col, ERROR, ok & ~known & inside,
             by_home(_("%(label)s: the first 6 digits (%(code)s) are not a kecamatan of Kalimantan Utara."),
@@ -257,15 +324,15 @@ def check_rows(frame: pl.DataFrame, columns: tuple[str, ...], rules: Rules, numb
             by_home(_("%(label)s: the region code %(code)s is outside Kalimantan Utara (not checked)."),
                     _("%(label)s: the region code %(code)s is outside the village's province (%(province)s; not checked).")))  # fmt: skip
         if col == "nik":
-            pad = lambda e, n=2: e.cast(pl.String).str.zfill(n)  # noqa: E731
             birth = pl.col("birth_date")
+            pad = lambda e: e.cast(pl.String).str.zfill(2)  # noqa: E731
+            coded = pl.concat_str([pad(pl.col("coded_day")), pad(pl.col("coded_month")), pad(pl.col("coded_yy"))], separator="-")
             add(col, WARNING,
                 ok & pl.col("coded_valid") & birth.is_not_null()
                 & ((pl.col("coded_day") != birth.dt.day()) | (pl.col("coded_month") != birth.dt.month())
                    | (pl.col("coded_yy") != birth.dt.year() % 100)),
                 message(_("NIK: the birth date in the NIK (%(coded)s) differs from the birth date %(given)s."),
-                        coded=pl.concat_str([pad(pl.col("coded_day")), pad(pl.col("coded_month")), pad(pl.col("coded_yy"))], separator="-"),
-                        given=pl.concat_str([pad(birth.dt.day()), pad(birth.dt.month()), pad(birth.dt.year(), 4)], separator="-")))  # fmt: skip
+                        coded=coded, given=birth.dt.to_string("%d-%m-%Y")))  # fmt: skip
             female, male = _("female"), _("male")
             add(col, WARNING, ok & pl.col("coded_valid") & pl.col("sex").is_in(["L", "P"]) & (pl.col("coded_sex") != pl.col("sex")),
                 message(_("NIK: the day in the NIK says %(coded)s, but the sex given is %(given)s (women have 40 added to the day)."),
@@ -277,16 +344,26 @@ def check_rows(frame: pl.DataFrame, columns: tuple[str, ...], rules: Rules, numb
     add("nama", ERROR, name == "", _("The name is empty."))
     add("nama", ERROR, formula,
         message(_("The name starts with %(char)s, which a spreadsheet reads as a formula; remove it."), char=name.str.slice(0, 1)))  # fmt: skip
-    add("nama", ERROR, (name != "") & ~formula & (name.str.len_chars() > 120), _("The name is longer than 120 characters."))
+    add(
+        "nama",
+        ERROR,
+        (name != "") & ~formula & (name.str.len_chars() > 120),
+        _("The name is longer than 120 characters."),
+    )
     add("jenis_kelamin", ERROR, pl.col("sex_word") == "", _("The sex is empty; write L or P."))
     add("jenis_kelamin", ERROR, (pl.col("sex_word") != "") & (pl.col("sex") == ""),
-        message(_("“%(value)s” is not a sex; write L or P."), value=pl.col("jenis_kelamin").str.slice(0, 20)))  # fmt: skip
+        message(_("“%(value)s” is not a sex; write L or P."), value=pl.col("sex_text").str.slice(0, 20)))  # fmt: skip
     add("tanggal_lahir", ERROR, date_text == "", _("The birth date is empty."))
     add("tanggal_lahir", ERROR, (date_text != "") & pl.col("birth_date").is_null(),
         message(_("“%(value)s” is not a date; write DD-MM-YYYY, DD/MM/YYYY or YYYY-MM-DD."), value=date_text.str.slice(0, 20)))  # fmt: skip
     add("tanggal_lahir", ERROR, pl.col("birth_date") > rules.today, _("The birth date is in the future."))
-    add("tanggal_lahir", ERROR, (pl.col("birth_date") <= rules.today) & (pl.col("birth_y") < 1900), _("The birth date is before 1900."))
-    rel = pl.col("hubungan_keluarga")
+    add(
+        "tanggal_lahir",
+        ERROR,
+        (pl.col("birth_date") <= rules.today) & (pl.col("birth_date").dt.year() < 1900),
+        _("The birth date is before 1900."),
+    )
+    rel = pl.col("rel_text")
     add("hubungan_keluarga", ERROR, rel == "", _("The relationship to the head of the family is empty."))
     add("hubungan_keluarga", ERROR, (rel != "") & (pl.col("relationship") == ""),
         message(_("“%(value)s” is not a known relationship (Kepala Keluarga, Istri, Suami, Anak, Menantu, Cucu, Orang Tua, Mertua, Famili Lain, Lainnya)."),
@@ -294,8 +371,13 @@ def check_rows(frame: pl.DataFrame, columns: tuple[str, ...], rules: Rules, numb
     if "status_kehadiran" in present:
         add("status_kehadiran", ERROR, pl.col("presence") == "",
             message(_("“%(value)s” is not a known presence status (Ada, Meninggal, Pindah, Pindah Luar Negeri, Baru, Tidak Ditemukan)."),
-                    value=pl.col("status_kehadiran").str.slice(0, 30)))  # fmt: skip
-    add("desil", ERROR, (pl.col("desil") != "") & ~pl.col("desil").str.contains(DESIL), _("The decile must be a whole number from 1 to 10."))
+                    value=pl.col("presence_text").str.slice(0, 30)))  # fmt: skip
+    add(
+        "desil",
+        ERROR,
+        (pl.col("desil") != "") & ~pl.col("desil").str.contains(DESIL),
+        _("The decile must be a whole number from 1 to 10."),
+    )
     for col in ("rt", "rw"):
         add(col, ERROR, (pl.col(col) != "") & (~pl.col(col).str.contains(r"^[0-9]+$") | (pl.col(col).str.len_chars() > 3)),
             message(_("%(column)s must be a number of at most 3 digits."), column=col.upper()))  # fmt: skip
@@ -308,21 +390,8 @@ def check_rows(frame: pl.DataFrame, columns: tuple[str, ...], rules: Rules, numb
         message(_("%(code)s is not a known village code."), code=village_code.str.slice(0, 20)))  # fmt: skip
     add("kode_desa", ERROR, pl.col("village_state") == "out_of_scope",
         message(_("The village %(code)s is outside your area."), code=village_code))  # fmt: skip
-    extra: list[pl.Expr] = []
-    for col, spec in specs.items():
-        cell = pl.col(col)
-        key = cell.str.to_lowercase().str.replace_all(r"[^0-9a-z]", "")
-        if spec.kind == "bool":
-            value = pl.when(key.is_in(sorted(YES))).then(True).when(key.is_in(sorted(NO))).then(False)
-            add(col, ERROR, (cell != "") & value.is_null(),
-                message(_("%(column)s: “%(value)s” is not ya or tidak."), column=col, value=cell.str.slice(0, 20)))  # fmt: skip
-        elif spec.kind == "choice":
-            value = key.replace_strict(spec.words or {}, default=None, return_dtype=pl.String)
-            add(col, ERROR, (cell != "") & value.is_null(),
-                message(_("%(column)s: “%(value)s” is not one of its values."), column=col, value=cell.str.slice(0, 30)))  # fmt: skip
-        else:
-            value = pl.when(cell != "").then(cell.str.slice(0, spec.max_length or 1_000_000))
-        extra.append(pl.when(cell != "").then(value).alias(f"x_{col}"))
+    for col in specs:
+        add(col, ERROR, pl.col(f"p_{col}").is_not_null(), pl.col(f"p_{col}"))
 
     if numbers is not None and numbers.height:
         # An XLSX number in the No. KK or NIK column: that error alone, as Excel has already lost digits.
@@ -336,23 +405,23 @@ def check_rows(frame: pl.DataFrame, columns: tuple[str, ...], rules: Rules, numb
         ]  # fmt: skip
         checks = number_checks + [Check(c.column, c.severity, c.condition & ~as_number, c.message) for c in checks]
 
-    errors = [c.condition for c in checks if c.severity == ERROR]
-    t = t.with_columns(
-        *[pl.when(c.condition).then(c.message).alias(f"m{i}") for i, c in enumerate(checks)],
-        valid=~pl.any_horizontal(errors),
-    )
+    # The conditions over every row; the messages only for the rows some check flags.
+    errors = [f"k{i}" for i, c in enumerate(checks) if c.severity == ERROR]
+    t = t.with_columns(*[c.condition.alias(f"k{i}") for i, c in enumerate(checks)])
+    t = t.with_columns(valid=~pl.any_horizontal(errors), noted=pl.any_horizontal([f"k{i}" for i in range(len(checks))]))
+    noted = t.filter(pl.col("noted"))
     issues = pl.concat(
         [
-            t.filter(pl.col(f"m{i}").is_not_null()).select(
+            noted.filter(pl.col(f"k{i}")).select(
                 "row", ord=pl.lit(i, pl.Int32), column=pl.lit(c.column), severity=pl.lit(c.severity),
-                message=pl.col(f"m{i}"),
+                message=c.message.cast(pl.String),
             )  # fmt: skip
             for i, c in enumerate(checks)
         ]
     ).sort("row", "ord")
     valid = pl.col("valid")
     rows = t.select(
-        "row", "valid", *extra,
+        "row", "valid", *[f"x_{c}" for c in specs],
         raw_kk=pl.col("no_kk"),
         no_kk=pl.col("no_kk"), nik=pl.col("nik"), name=pl.col("nama"), sex=pl.col("sex"), birth_date=pl.col("birth_date"),
         relationship=pl.col("relationship"), village_code=pl.col("village_code"),
@@ -367,7 +436,9 @@ def check_rows(frame: pl.DataFrame, columns: tuple[str, ...], rules: Rules, numb
 # ---------------------------------------------------------------------------- across rows
 
 
-def _flag(rows: pl.DataFrame, found: pl.DataFrame, stage: int, column: str, text: pl.Expr, severity: str = ERROR) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _flag(
+    rows: pl.DataFrame, found: pl.DataFrame, stage: int, column: str, text: pl.Expr, severity: str = ERROR
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Issues for the rows of ``found`` (``row`` and what ``text`` uses); errors also clear ``valid``."""
     issues = found.select(
         "row", ord=pl.lit(stage, pl.Int32), column=pl.lit(column), severity=pl.lit(severity), message=text
@@ -397,7 +468,9 @@ def check_across(rows: pl.DataFrame) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
     candidates = rows.filter(pl.col("nik").is_in(twice.implode()))
     if candidates.height:
         repeated = _later(candidates, whole)
-        rows, issues = _flag(rows, repeated, 100, "", message(_("This row repeats row %(first)d exactly."), first=pl.col("first")))
+        rows, issues = _flag(
+            rows, repeated, 100, "", message(_("This row repeats row %(first)d exactly."), first=pl.col("first"))
+        )
         found.append(issues)
         candidates = rows.filter(pl.col("nik").is_in(twice.implode()))
         rows, issues = _flag(rows, _later(candidates, ["nik"]), 101, "nik",
@@ -473,8 +546,14 @@ def check_against_portal(rows: pl.DataFrame, portal: Portal) -> tuple[pl.DataFra
             % {"village": code, "state": label}
             for code, label in portal.closed.items()
         }
-        past = rows.filter(pl.col("valid") & pl.col("village_code").is_in(list(texts))).select("row", "village_code").sort("row")
-        rows, issues = _flag(rows, past, 202, "kode_desa", pl.col("village_code").replace_strict(texts, return_dtype=pl.String))
+        past = (
+            rows.filter(pl.col("valid") & pl.col("village_code").is_in(list(texts)))
+            .select("row", "village_code")
+            .sort("row")
+        )
+        rows, issues = _flag(
+            rows, past, 202, "kode_desa", pl.col("village_code").replace_strict(texts, return_dtype=pl.String)
+        )
         found.append(issues)
     return rows, found
 

@@ -33,7 +33,9 @@ XLSX_MAGIC = b"PK\x03\x04"
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2: old .xls, or an encrypted (password-protected) .xlsx
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # Excel's "Unicode text" export
 CHUNK = 8 * 1024 * 1024
-BATCH_ROWS = 250_000  # rows read and checked at a time: memory stays bounded by the batch, not the file
+# Read and checked at a time (about 100,000 rows): memory stays bounded by the batch, not the file.
+BATCH_BYTES = 12 * 1024 * 1024
+BATCH_ROWS = 100_000
 # Python's csv module refuses a cell over this many characters (most often a quote never closed).
 CELL_LIMIT = csv.field_size_limit()
 _WHITESPACE = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
@@ -227,9 +229,9 @@ def _csv_frames(
     pending = rest
     done = False
     while not done:
-        while pending.count(b"\n") < batch_rows and (chunk := next(chunks, b"")):
+        while len(pending) < BATCH_BYTES and (chunk := next(chunks, b"")):
             pending += chunk
-        cut = _nth_line_end(pending, batch_rows)
+        cut = pending.rfind(b"\n") if len(pending) >= BATCH_BYTES else -1
         if cut < 0:
             batch, pending, done = pending, b"", True
         else:
@@ -244,17 +246,7 @@ def _csv_frames(
             pl.col("row").cast(pl.Int64), *[pl.col(c).alias(name) for c, name in wanted.items()]
         )
         number += frame.height
-        yield _drop_blank(frame, tuple(wanted.values()), frame_has_only_mapped=len(wanted) == width)
-
-
-def _nth_line_end(data: bytes, n: int) -> int:
-    """The position of the n-th line feed of ``data``, or -1 when it has fewer."""
-    position = -1
-    for _i in range(n):
-        position = data.find(b"\n", position + 1)
-        if position < 0:
-            return -1
-    return position
+        yield _drop_blank(frame, tuple(wanted.values()))
 
 
 def _polars_batch(batch: bytes, names: list[str], delimiter: str) -> pl.DataFrame | None:
@@ -276,11 +268,20 @@ def _polars_batch(batch: bytes, names: list[str], delimiter: str) -> pl.DataFram
     return frame
 
 
-def _drop_blank(frame: pl.DataFrame, columns: tuple[str, ...], *, frame_has_only_mapped: bool) -> pl.DataFrame:
+def _drop_blank(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
+    """The frame without its blank rows (every cell empty or spaces): they are skipped, as they always were."""
     if not columns:
         return frame.clear()
-    blank = pl.all_horizontal([pl.col(c).fill_null("").str.strip_chars(_WHITESPACE) == "" for c in columns])
-    return frame.filter(~blank)
+
+    def blank(column: str) -> pl.Expr:
+        return pl.col(column).fill_null("").str.strip_chars(_WHITESPACE) == ""
+
+    # Only rows whose first column is blank can be blank: the others are not looked at again.
+    candidates = frame.filter(blank(columns[0]))
+    if not candidates.height:
+        return frame
+    drop = candidates.filter(pl.all_horizontal([blank(c) for c in columns[1:]] or [pl.lit(True)])).get_column("row")
+    return frame.filter(~pl.col("row").is_in(drop.implode())) if drop.len() else frame
 
 
 def _python_frames(
@@ -301,7 +302,9 @@ def _python_frames(
             for i, name in positions:
                 values[name].append(record[i] if i < len(record) else "")
             if len(rows) >= batch_rows:
-                yield pl.DataFrame({"row": rows, **values}, schema={"row": pl.Int64, **dict.fromkeys(values, pl.String)})
+                yield pl.DataFrame(
+                    {"row": rows, **values}, schema={"row": pl.Int64, **dict.fromkeys(values, pl.String)}
+                )
                 rows, values = [], {name: [] for _i, name in positions}
     except csv.Error:
         # The only error of a non-strict reader: a cell over the limit, most often a quote never closed.
@@ -366,7 +369,7 @@ def _xlsx_frames(
         )
     )
     info.numbers = _xlsx_numbers(workbook, index, data, mapping, sheet)
-    yield _drop_blank(frame, tuple(c for c in mapping if c), frame_has_only_mapped=True)
+    yield _drop_blank(frame, tuple(c for c in mapping if c))
 
 
 def _xlsx_text(cell: pl.Expr) -> pl.Expr:
@@ -448,5 +451,3 @@ def _indicator_columns() -> tuple[str, ...]:
     except ImportError:  # the poverty-data models are not installed
         return ()
     return tuple(indicator_parsers())
-
-

@@ -84,7 +84,9 @@ def validate_stream(
         return report
     rows, across = checks.check_across(result.rows)
     issues = pl.concat([*found, *across]).sort("row", "ord", maintain_order=True)
-    report.issues = [Issue(r, c, s, m) for r, _o, c, s, m in issues.select("row", "ord", "column", "severity", "message").iter_rows()]
+    report.issues = [
+        Issue(r, c, s, m) for r, _o, c, s, m in issues.select("row", "ord", "column", "severity", "message").iter_rows()
+    ]
     report.errors = sum(1 for i in report.issues if i.severity == ERROR)
     report.warnings = len(report.issues) - report.errors
     valid = rows.filter(pl.col("valid")).sort("row")

@@ -417,9 +417,7 @@ def _read_portal(ctx: _Context) -> tuple[checks.Portal, pl.DataFrame]:
         labels = dict(SubmissionState.choices)
         codes = set(valid.get_column("village_code").unique().to_list())
         closed = {code: str(labels[state]) for code, state in cursor.fetchall() if code in codes}
-    portal = checks.Portal(
-        members=holders, families=existing.select("no_kk", "village_code"), closed=closed
-    )
+    portal = checks.Portal(members=holders, families=existing.select("no_kk", "village_code"), closed=closed)
     return portal, existing
 
 
@@ -506,7 +504,9 @@ def _new_families(rows: pl.DataFrame) -> pl.DataFrame:
         field=pl.lit(None, pl.String),
         old_value=pl.lit(None, pl.String),
         new_value=pl.lit(None, pl.String),
-        payload=pl.concat_str([pl.lit('{"family":'), pl.col("family"), pl.lit(',"members":['), pl.col("member"), pl.lit("]}")]),
+        payload=pl.concat_str(
+            [pl.lit('{"family":'), pl.col("family"), pl.lit(',"members":['), pl.col("member"), pl.lit("]}")]
+        ),
         base_version=pl.lit(None, pl.Int64),
     )
 

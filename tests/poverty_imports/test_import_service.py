@@ -208,9 +208,9 @@ def test_the_report_and_the_rejected_rows_neutralise_cells_a_spreadsheet_would_r
     from poverty_imports.services import rejected_rows_file, report_lines
 
     content = (
-        "no_kk,nik,nama,jenis_kelamin,tanggal_lahir,hubungan_keluarga,kode_desa,alamat\n"
-        "6501010101200001,6501011203850001,Budi,L,12-03-1985,Kepala Keluarga,=1+1,@SUM(A1)\n"
-    ).encode()
+        b"no_kk,nik,nama,jenis_kelamin,tanggal_lahir,hubungan_keluarga,kode_desa,alamat\n"
+        b"6501010101200001,6501011203850001,Budi,L,12-03-1985,Kepala Keluarga,=1+1,@SUM(A1)\n"
+    )
     batch = run(officer, open_round, content, valid_only=True)
     report = list(csv.reader(io.StringIO("".join(report_lines(batch)).lstrip("\ufeff"))))
     rejected = list(csv.reader(io.StringIO(rejected_rows_file(batch).read().decode("utf-8-sig"))))
