@@ -3,18 +3,21 @@
 ``submission_changes_add_bulk`` is what a bulk import calls instead of writing ``Submission``,
 ``SubmissionChange`` and ``SubmissionEvent`` itself. Set-wise, in the caller's transaction:
 
-1. the draft submission of each village of the changes is locked (in code order), created with
-   its "created" event when missing; a village whose submission is no longer a draft refuses the
+1. the draft submission of each village of the changes is created when missing (with its "created"
+   event) and locked, in code order; a village whose submission is no longer a draft refuses the
    whole call (``NotDraft``);
-2. a change the draft already proposes identically is skipped; a different proposal for the same
-   thing (the same family's field, the same member's field, the same new family or added member)
-   is replaced by the new one: the same changes twice change nothing the second time;
+2. in a draft that already held proposals, a change proposed identically is skipped and a different
+   proposal for the same thing (the same family's field, the same member's field, the same new
+   family or added member) is replaced by the new one: the same changes twice change nothing the
+   second time. A draft created here has nothing to compare: its changes go in with one COPY;
 3. each submission that received changes gets version + 1 and an "edited" event saying how many.
 """
 
 from __future__ import annotations
 
 import io
+import logging
+import time
 from typing import Any
 
 import polars as pl
@@ -23,10 +26,20 @@ from django.utils import timezone
 
 from .models import ChangeKind, Round, Submission, SubmissionChange, SubmissionEvent, SubmissionState
 
+logger = logging.getLogger(__name__)
+
 # The columns of ``changes``: JSON as text in old_value, new_value and payload.
 CHANGE_COLUMNS = (
     "village_code", "kind", "family_id", "member_id", "field", "old_value", "new_value", "payload", "base_version",
 )  # fmt: skip
+COPY_ROWS = 20_000
+# What a change is about, to find an earlier proposal of the same thing in the draft (``{t}``: the table alias).
+TARGET = (
+    "CASE {t}.kind WHEN '" + ChangeKind.NEW_FAMILY + "' THEN 'f:' || ({t}.payload -> 'family' ->> 'no_kk') "
+    "WHEN '" + ChangeKind.MEMBER_ADDED + "' THEN 'a:' || ({t}.payload ->> 'nik') "
+    "WHEN '" + ChangeKind.FAMILY_FIELD + "' THEN 'ff:' || {t}.family_id || ':' || {t}.field "
+    "ELSE 'm:' || {t}.member_id || ':' || {t}.field END"
+)
 
 
 class NotDraft(Exception):  # noqa: N818 - reads as the situation it reports
@@ -37,110 +50,52 @@ class NotDraft(Exception):  # noqa: N818 - reads as the situation it reports
         super().__init__(", ".join(codes))
 
 
-def _columns(model: type, explicit: dict[str, str], params: list) -> tuple[str, str]:
-    """Column list and value expressions of ``model`` for INSERT … SELECT: ``explicit`` SQL, else the default."""
-    names, values = [], []
+class _Lap:
+    """Logs how long each step took (counts and seconds only)."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+
+    def __call__(self, step: str) -> None:
+        now = time.perf_counter()
+        logger.info("bulk changes: %s in %.2f s", step, now - self.last)
+        self.last = now
+
+
+def _insert(model: type, values: dict[str, str | tuple[str, list]]) -> tuple[str, str, list]:
+    """Column list, value expressions and their parameters (in column order) of ``model`` for INSERT … SELECT:
+    ``values`` maps a column to SQL (or SQL and its parameters); the other columns get their default."""
+    names, exprs, params = [], [], []
     for f in model._meta.concrete_fields:
         if f.primary_key:
             continue
         names.append(connection.ops.quote_name(f.column))
-        if f.column in explicit:
-            values.append(explicit[f.column])
-        else:
-            values.append("%s")
+        value = values.get(f.column)
+        if value is None:
+            exprs.append("%s")
             params.append(f.get_db_prep_save(f.get_default(), connection))
-    return ", ".join(names), ", ".join(values)
+        elif isinstance(value, tuple):
+            exprs.append(value[0])
+            params += value[1]
+        else:
+            exprs.append(value)
+    return ", ".join(names), ", ".join(exprs), params
 
 
-def _drafts(cursor: Any, round_id: int, user_id: int | None, now: Any) -> None:
-    """Lock (creating when missing) the draft of each village in ``bulk_villages``; ``bulk_drafts`` holds them."""
-    table = Submission._meta.db_table
-    lock = f"""
-        SELECT s.village_code, s.id, s.state FROM {table} s
-        WHERE s.round_id = %s AND s.village_code IN (SELECT village_code FROM bulk_villages)
-        ORDER BY s.village_code FOR UPDATE
-    """  # noqa: S608 - the names are ours
-    cursor.execute(lock, [round_id])
-    if moved_on := [code for code, _pk, state in cursor.fetchall() if state != SubmissionState.DRAFT]:
-        raise NotDraft(moved_on)
-    params: list = []
-    submission_columns, submission_values = _columns(
-        Submission,
-        {"round_id": "%s", "village_id": "r.id", "village_code": "r.code", "created_at": "%s", "updated_at": "%s"},
-        params,
-    )
-    # _columns appended the defaults after the explicit placeholders' slots: rebuild in column order.
-    params = []
-    values = []
-    for f in Submission._meta.concrete_fields:
-        if f.primary_key:
-            continue
-        if f.column == "round_id":
-            values.append("%s")
-            params.append(round_id)
-        elif f.column == "village_id":
-            values.append("r.id")
-        elif f.column == "village_code":
-            values.append("r.code")
-        elif f.column in ("created_at", "updated_at"):
-            values.append("%s")
-            params.append(now)
-        else:
-            values.append("%s")
-            params.append(f.get_db_prep_save(f.get_default(), connection))
-    event_params: list = []
-    event_values = []
-    for f in SubmissionEvent._meta.concrete_fields:
-        if f.primary_key:
-            continue
-        fixed = {
-            "submission_id": None, "action": SubmissionEvent.Action.CREATED, "to_state": SubmissionState.DRAFT,
-            "version": 1, "user_id": user_id, "at": now,
-        }  # fmt: skip
-        if f.column == "submission_id":
-            event_values.append("created.id")
-        elif f.column in fixed:
-            event_values.append("%s")
-            event_params.append(fixed[f.column])
-        else:
-            event_values.append("%s")
-            event_params.append(f.get_db_prep_save(f.get_default(), connection))
-    event_columns = ", ".join(
-        connection.ops.quote_name(f.column) for f in SubmissionEvent._meta.concrete_fields if not f.primary_key
-    )
-    cursor.execute(
-        f"""
-        WITH created AS (
-            INSERT INTO {table} ({submission_columns})
-            SELECT {", ".join(values)} FROM bulk_villages v JOIN regions_region r ON r.code = v.village_code
-            ORDER BY r.code
-            ON CONFLICT (round_id, village_id) DO NOTHING
-            RETURNING id
-        )
-        INSERT INTO {SubmissionEvent._meta.db_table} ({event_columns})
-        SELECT {", ".join(event_values)} FROM created ORDER BY created.id
-        """,  # noqa: S608 - the names are ours, the values parameters
-        [*params, *event_params],
-    )
-    # Created here or by a call running beside this one: locked now too, and still drafts.
-    cursor.execute(lock, [round_id])
-    found = cursor.fetchall()
-    if moved_on := [code for code, _pk, state in found if state != SubmissionState.DRAFT]:
-        raise NotDraft(moved_on)
-    cursor.execute("DROP TABLE IF EXISTS bulk_drafts")
-    cursor.execute("CREATE TEMP TABLE bulk_drafts (village_code text PRIMARY KEY, id bigint) ON COMMIT DROP")
-    with cursor.cursor.copy("COPY bulk_drafts (village_code, id) FROM STDIN") as copy:
-        for code, pk, _state in found:
-            copy.write_row((code, pk))
-    cursor.execute("ANALYZE bulk_drafts")
+def _detail_sql(detail: str, count: str) -> tuple[str, list[str]]:
+    """The "edited" event's text as SQL, ``%(count)d`` replaced by the expression ``count``."""
+    parts = detail.replace("%%", "%").split("%(count)d")
+    if len(parts) != 2:
+        return "%s", [detail]
+    return f"%s || {count}::text || %s", parts
 
 
 def submission_changes_add_bulk(
     *,
-    round: Round,
+    round: Round,  # noqa: A002 - the domain word
     changes: pl.DataFrame,
     user: Any,
-    detail: str,  # noqa: A002 - the domain word
+    detail: str,
 ) -> dict[int, int]:
     """Propose ``changes`` (a frame with ``CHANGE_COLUMNS``) in the drafts of their villages.
 
@@ -150,126 +105,174 @@ def submission_changes_add_bulk(
     if not changes.height:
         return {}
     now = timezone.now()
+    lap = _Lap()
     user_id = user.pk if user is not None else None
-    table = SubmissionChange._meta.db_table
+    per_village = changes.group_by("village_code").len().sort("village_code")
+    codes, counts = per_village.get_column("village_code").to_list(), per_village.get_column("len").to_list()
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS bulk_changes, bulk_villages")
-        cursor.execute(
-            "CREATE TEMP TABLE bulk_changes (village_code text, kind text, family_id bigint, member_id bigint, "
-            "field text, old_value jsonb, new_value jsonb, payload jsonb, base_version integer) ON COMMIT DROP"
-        )
-        data = io.BytesIO()
-        changes.select(CHANGE_COLUMNS).write_csv(data, include_header=False, null_value="")
-        with cursor.cursor.copy(
-            f"COPY bulk_changes ({', '.join(CHANGE_COLUMNS)}) FROM STDIN WITH (FORMAT csv)"
-        ) as copy:
-            view = data.getbuffer()
-            for start in range(0, len(view), 8 * 1024 * 1024):
-                copy.write(view[start : start + 8 * 1024 * 1024])
-            del view
-        cursor.execute(
-            "CREATE TEMP TABLE bulk_villages ON COMMIT DROP AS SELECT DISTINCT village_code FROM bulk_changes"
-        )
-        _drafts(cursor, round.pk, user_id, now)
-        # What each change is about, to find an earlier proposal of the same thing in the draft.
-        target = f"""CASE kind
-            WHEN '{ChangeKind.NEW_FAMILY}' THEN 'f:' || (payload -> 'family' ->> 'no_kk')
-            WHEN '{ChangeKind.MEMBER_ADDED}' THEN 'a:' || (payload ->> 'nik')
-            WHEN '{ChangeKind.FAMILY_FIELD}' THEN 'ff:' || family_id || ':' || field
-            ELSE 'm:' || member_id || ':' || field END"""
-        cursor.execute(
-            f"""
-            CREATE TEMP TABLE bulk_new ON COMMIT DROP AS
-            SELECT d.id AS submission_id, c.*, {target} AS target, coalesce(c.payload, c.new_value) AS value
-            FROM bulk_changes c JOIN bulk_drafts d USING (village_code)
-            """  # noqa: S608 - the names are ours
-        )
-        earlier = f"""
-            SELECT e.id, n.submission_id, n.target, coalesce(e.payload, e.new_value) = n.value AS same
-            FROM {table} e JOIN bulk_new n ON e.submission_id = n.submission_id
-             AND (CASE e.kind WHEN '{ChangeKind.NEW_FAMILY}' THEN 'f:' || (e.payload -> 'family' ->> 'no_kk')
-                  WHEN '{ChangeKind.MEMBER_ADDED}' THEN 'a:' || (e.payload ->> 'nik')
-                  WHEN '{ChangeKind.FAMILY_FIELD}' THEN 'ff:' || e.family_id || ':' || e.field
-                  ELSE 'm:' || e.member_id || ':' || e.field END) = n.target
-            WHERE e.submission_id IN (SELECT id FROM bulk_drafts)
+        ours = _create_drafts(cursor, round.pk, codes, counts, user_id, detail, now)
+        drafts = _lock(cursor, round.pk, codes)
+        lap(f"{len(ours)} drafts created, {len(drafts)} locked")
+        frame = changes.join(
+            pl.DataFrame({"village_code": list(drafts), "submission_id": list(drafts.values())},
+                         schema={"village_code": pl.String, "submission_id": pl.Int64}),
+            on="village_code",
+        )  # fmt: skip
+        new = frame.filter(pl.col("village_code").is_in(list(ours)))
+        _copy_changes(cursor, new, user_id, now)
+        lap(f"{new.height} changes copied into new drafts")
+        created = {ours[code]: n for code, n in zip(codes, counts, strict=True) if code in ours}
+        existing = frame.filter(~pl.col("village_code").is_in(list(ours)))
+        if existing.height:
+            added = _add_to_drafts(cursor, existing, user_id, now)
+            lap(f"{sum(added.values())} changes added to existing drafts")
+            if added:
+                _mark_edited(cursor, added, user_id, detail, now)
+            created.update(added)
+    return {pk: n for pk, n in sorted(created.items()) if n}
+
+
+def _create_drafts(
+    cursor: Any, round_id: int, codes: list[str], counts: list[int], user_id: int | None, detail: str, now: Any
+) -> dict[str, int]:
+    """The missing drafts, created already holding their changes: version 2, a "created" then an "edited" event."""
+    columns, values, params = _insert(
+        Submission,
+        {"round_id": ("%s", [round_id]), "created_at": ("%s", [now]), "updated_at": ("%s", [now]),
+         "village_id": "r.id", "village_code": "r.code", "version": "2"},
+    )  # fmt: skip
+    cursor.execute(
+        f"""
+        INSERT INTO {Submission._meta.db_table} ({columns})
+        SELECT {values} FROM unnest(%s::text[]) AS v(code) JOIN regions_region r ON r.code = v.code
+        ORDER BY r.code
+        ON CONFLICT (round_id, village_id) DO NOTHING
+        RETURNING village_code, id
+        """,  # noqa: S608 - the names are ours, the values parameters
+        [*params, codes],
+    )
+    ours = dict(cursor.fetchall())
+    if not ours:
+        return ours
+    text, text_params = _detail_sql(detail, "s.n")
+    columns, values, params = _insert(
+        SubmissionEvent,
+        {"submission_id": "e.id", "action": "e.action", "to_state": "e.to_state", "version": "e.version",
+         "detail": "e.detail", "user_id": ("%s", [user_id]), "at": ("%s", [now])},
+    )  # fmt: skip
+    by_code = dict(zip(codes, counts, strict=True))
+    ids = [ours[c] for c in sorted(ours)]
+    ns = [by_code[c] for c in sorted(ours)]
+    cursor.execute(
+        f"""
+        INSERT INTO {SubmissionEvent._meta.db_table} ({columns})
+        SELECT {values} FROM (
+            SELECT s.id, s.n, 1 AS step, %s AS action, %s AS to_state, 1 AS version, '' AS detail
+            FROM unnest(%s::bigint[], %s::int[]) AS s(id, n)
+            UNION ALL
+            SELECT s.id, s.n, 2, %s, '', 2, {text} FROM unnest(%s::bigint[], %s::int[]) AS s(id, n)
+        ) e
+        ORDER BY e.id, e.step
+        """,  # noqa: S608 - the names are ours, the values parameters
+        [
+            *params, SubmissionEvent.Action.CREATED, SubmissionState.DRAFT, ids, ns,
+            SubmissionEvent.Action.EDITED, *text_params, ids, ns,
+        ],
+    )  # fmt: skip
+    return ours
+
+
+def _lock(cursor: Any, round_id: int, codes: list[str]) -> dict[str, int]:
+    """Lock the submissions of ``codes`` (in code order); all must be drafts."""
+    cursor.execute(
+        f"SELECT village_code, id, state FROM {Submission._meta.db_table} "  # noqa: S608
+        "WHERE round_id = %s AND village_code = ANY(%s) ORDER BY village_code FOR UPDATE",
+        [round_id, codes],
+    )
+    found = cursor.fetchall()
+    if moved_on := [code for code, _pk, state in found if state != SubmissionState.DRAFT]:
+        raise NotDraft(moved_on)
+    return {code: pk for code, pk, _state in found}
+
+
+def _change_rows(frame: pl.DataFrame, user_id: int | None, now: Any) -> tuple[list[str], pl.DataFrame]:
+    """The columns of ``SubmissionChange`` (but its id) and the frame's rows in them, for COPY."""
+    literal = {"note": "", "resolution": "", "created_by_id": user_id, "created_at": now.isoformat()}
+    names, exprs = [], []
+    for f in SubmissionChange._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        names.append(f.column)
+        if f.column == "field":
+            exprs.append(pl.col("field").fill_null(""))
+        elif f.column in literal:
+            exprs.append(pl.lit(literal[f.column]).alias(f.column))
+        else:
+            exprs.append(pl.col(f.column))
+    return names, frame.select(exprs)
+
+
+def _copy(cursor: Any, table: str, names: list[str], rows: pl.DataFrame, not_null: tuple[str, ...] = ()) -> None:
+    """COPY ``rows`` (CSV written by polars, ``COPY_ROWS`` at a time) into ``table``."""
+    force = f", FORCE_NOT_NULL ({', '.join(not_null)})" if not_null else ""
+    with cursor.cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN WITH (FORMAT csv{force})") as copy:
+        for start in range(0, rows.height, COPY_ROWS):
+            data = io.BytesIO()
+            rows.slice(start, COPY_ROWS).write_csv(data, include_header=False)
+            copy.write(data.getbuffer())
+
+
+def _copy_changes(cursor: Any, frame: pl.DataFrame, user_id: int | None, now: Any) -> None:
+    if not frame.height:
+        return
+    names, rows = _change_rows(frame.sort("submission_id", maintain_order=True), user_id, now)
+    _copy(cursor, SubmissionChange._meta.db_table, names, rows, ("field", "note", "resolution"))
+
+
+def _add_to_drafts(cursor: Any, frame: pl.DataFrame, user_id: int | None, now: Any) -> dict[int, int]:
+    """Changes into drafts that may already propose them: the same ones skipped, different ones replaced."""
+    table = SubmissionChange._meta.db_table
+    cursor.execute("DROP TABLE IF EXISTS bulk_new, bulk_earlier")
+    cursor.execute(f"CREATE TEMP TABLE bulk_new ON COMMIT DROP AS SELECT * FROM {table} WITH NO DATA")  # noqa: S608
+    names, rows = _change_rows(frame, user_id, now)
+    _copy(cursor, "bulk_new", names, rows, ("field", "note", "resolution"))
+    cursor.execute("ALTER TABLE bulk_new ADD COLUMN target text, ADD COLUMN value jsonb")
+    cursor.execute(f"UPDATE bulk_new n SET target = {TARGET.format(t='n')}, value = coalesce(n.payload, n.new_value)")  # noqa: S608
+    cursor.execute(
+        f"""
+        CREATE TEMP TABLE bulk_earlier ON COMMIT DROP AS
+        SELECT e.id, n.submission_id, n.target, coalesce(e.payload, e.new_value) = n.value AS same
+        FROM {table} e JOIN bulk_new n ON e.submission_id = n.submission_id AND {TARGET.format(t="e")} = n.target
         """  # noqa: S608 - the names are ours
-        cursor.execute(f"CREATE TEMP TABLE bulk_earlier ON COMMIT DROP AS {earlier}")
-        cursor.execute(
-            "DELETE FROM bulk_new n USING bulk_earlier e "
-            "WHERE e.same AND e.submission_id = n.submission_id AND e.target = n.target"
+    )
+    cursor.execute(
+        "DELETE FROM bulk_new n USING bulk_earlier e "
+        "WHERE e.same AND e.submission_id = n.submission_id AND e.target = n.target"
+    )
+    cursor.execute(f"DELETE FROM {table} WHERE id IN (SELECT id FROM bulk_earlier WHERE NOT same)")  # noqa: S608
+    columns = ", ".join(connection.ops.quote_name(n) for n in names)
+    cursor.execute(
+        f"""
+        WITH written AS (
+            INSERT INTO {table} ({columns}) SELECT {columns} FROM bulk_new ORDER BY submission_id RETURNING submission_id
         )
-        cursor.execute(f"DELETE FROM {table} WHERE id IN (SELECT id FROM bulk_earlier WHERE NOT same)")  # noqa: S608
-        params: list = []
-        values = []
-        names = []
-        for f in SubmissionChange._meta.concrete_fields:
-            if f.primary_key:
-                continue
-            names.append(connection.ops.quote_name(f.column))
-            if f.column in ("submission_id", "kind", "family_id", "member_id", "old_value", "new_value", "payload",
-                            "base_version"):  # fmt: skip
-                values.append(f"n.{f.column}")
-            elif f.column == "field":
-                values.append("coalesce(n.field, '')")
-            elif f.column == "created_by_id":
-                values.append("%s")
-                params.append(user_id)
-            elif f.column == "created_at":
-                values.append("%s")
-                params.append(now)
-            else:
-                values.append("%s")
-                params.append(f.get_db_prep_save(f.get_default(), connection))
-        cursor.execute(
-            f"""
-            WITH written AS (
-                INSERT INTO {table} ({", ".join(names)})
-                SELECT {", ".join(values)} FROM bulk_new n ORDER BY n.submission_id, n.village_code
-                RETURNING submission_id
-            )
-            SELECT submission_id, count(*) FROM written GROUP BY submission_id ORDER BY submission_id
-            """,  # noqa: S608 - the names are ours, the values parameters
-            params,
-        )
-        created = dict(cursor.fetchall())
-        if created:
-            _mark_edited(cursor, created, user_id, detail, now)
-        cursor.execute("DROP TABLE bulk_changes, bulk_villages, bulk_drafts, bulk_new, bulk_earlier")
-    return created
+        SELECT submission_id, count(*) FROM written GROUP BY submission_id ORDER BY submission_id
+        """  # noqa: S608 - the names are ours
+    )
+    added = dict(cursor.fetchall())
+    cursor.execute("DROP TABLE bulk_new, bulk_earlier")
+    return added
 
 
 def _mark_edited(cursor: Any, created: dict[int, int], user_id: int | None, detail: str, now: Any) -> None:
-    """Each submission that received changes: version + 1 and an 'edited' event saying how many."""
+    """Each existing draft that received changes: version + 1 and an "edited" event saying how many."""
     ids = sorted(created)
-    counts = [created[pk] for pk in ids]
-    parts = detail.split("%(count)d")
-    text = "%s || b.n::text || %s" if len(parts) == 2 else "%s"
-    text_params = [p.replace("%%", "%") for p in parts] if len(parts) == 2 else [detail.replace("%%", "%")]
-    params: list = []
-    values, names = [], []
-    for f in SubmissionEvent._meta.concrete_fields:
-        if f.primary_key:
-            continue
-        names.append(connection.ops.quote_name(f.column))
-        if f.column == "submission_id":
-            values.append("b.id")
-        elif f.column == "version":
-            values.append("b.version")
-        elif f.column == "action":
-            values.append("%s")
-            params.append(SubmissionEvent.Action.EDITED)
-        elif f.column == "detail":
-            values.append(text)
-            params.extend(text_params)
-        elif f.column == "user_id":
-            values.append("%s")
-            params.append(user_id)
-        elif f.column == "at":
-            values.append("%s")
-            params.append(now)
-        else:
-            values.append("%s")
-            params.append(f.get_db_prep_save(f.get_default(), connection))
+    text, text_params = _detail_sql(detail, "b.n")
+    columns, values, params = _insert(
+        SubmissionEvent,
+        {"submission_id": "b.id", "version": "b.version", "action": ("%s", [SubmissionEvent.Action.EDITED]),
+         "detail": (text, text_params), "user_id": ("%s", [user_id]), "at": ("%s", [now])},
+    )  # fmt: skip
     cursor.execute(
         f"""
         WITH u AS (SELECT * FROM unnest(%s::bigint[], %s::int[]) AS u(id, n)),
@@ -277,8 +280,8 @@ def _mark_edited(cursor: Any, created: dict[int, int], user_id: int | None, deta
             UPDATE {Submission._meta.db_table} s SET version = s.version + 1, updated_at = %s
             FROM u WHERE s.id = u.id RETURNING s.id, s.version, u.n
         )
-        INSERT INTO {SubmissionEvent._meta.db_table} ({", ".join(names)})
-        SELECT {", ".join(values)} FROM b ORDER BY b.id
+        INSERT INTO {SubmissionEvent._meta.db_table} ({columns})
+        SELECT {values} FROM b ORDER BY b.id
         """,  # noqa: S608 - the names are ours, the values parameters
-        [ids, counts, now, *params],
+        [ids, [created[pk] for pk in ids], now, *params],
     )
