@@ -111,18 +111,19 @@ def submission_changes_add_bulk(
     codes, counts = per_village.get_column("village_code").to_list(), per_village.get_column("len").to_list()
     with transaction.atomic(), connection.cursor() as cursor:
         ours = _create_drafts(cursor, round.pk, codes, counts, user_id, detail, now)
-        drafts = _lock(cursor, round.pk, codes)
-        lap(f"{len(ours)} drafts created, {len(drafts)} locked")
-        frame = changes.join(
-            pl.DataFrame({"village_code": list(drafts), "submission_id": list(drafts.values())},
-                         schema={"village_code": pl.String, "submission_id": pl.Int64}),
-            on="village_code",
-        )  # fmt: skip
-        new = frame.filter(pl.col("village_code").is_in(list(ours)))
+        # The drafts created here are this transaction's alone; the others are locked.
+        drafts = {**_lock(cursor, round.pk, [c for c in codes if c not in ours]), **ours}
+        lap(f"{len(ours)} drafts created, {len(drafts) - len(ours)} locked")
+        frame = changes.with_columns(
+            submission_id=pl.col("village_code").replace_strict(drafts, default=None, return_dtype=pl.Int64)
+        )
+        mine = pl.col("village_code").is_in(pl.Series(list(ours), dtype=pl.String).implode())
+        new = frame if len(ours) == len(codes) else frame.filter(mine)
         _copy_changes(cursor, new, user_id, now)
         lap(f"{new.height} changes copied into new drafts")
+        del new
         created = {ours[code]: n for code, n in zip(codes, counts, strict=True) if code in ours}
-        existing = frame.filter(~pl.col("village_code").is_in(list(ours)))
+        existing = frame.filter(~mine) if len(ours) < len(codes) else frame.clear()
         if existing.height:
             added = _add_to_drafts(cursor, existing, user_id, now)
             lap(f"{sum(added.values())} changes added to existing drafts")
@@ -184,6 +185,8 @@ def _create_drafts(
 
 def _lock(cursor: Any, round_id: int, codes: list[str]) -> dict[str, int]:
     """Lock the submissions of ``codes`` (in code order); all must be drafts."""
+    if not codes:
+        return {}
     cursor.execute(
         f"SELECT village_code, id, state FROM {Submission._meta.db_table} "  # noqa: S608
         "WHERE round_id = %s AND village_code = ANY(%s) ORDER BY village_code FOR UPDATE",
@@ -225,7 +228,7 @@ def _copy(cursor: Any, table: str, names: list[str], rows: pl.DataFrame, not_nul
 def _copy_changes(cursor: Any, frame: pl.DataFrame, user_id: int | None, now: Any) -> None:
     if not frame.height:
         return
-    names, rows = _change_rows(frame.sort("submission_id", maintain_order=True), user_id, now)
+    names, rows = _change_rows(frame, user_id, now)
     _copy(cursor, SubmissionChange._meta.db_table, names, rows, ("field", "note", "resolution"))
 
 

@@ -153,9 +153,7 @@ def _derive(t: pl.DataFrame, column: str, derive: Callable[[str], tuple], schema
     """Columns computed once per distinct value of ``column`` (most columns of a list repeat a few values)
     by ``derive`` in Python, joined back to every row."""
     values = t.get_column(column).unique().to_list()
-    mapping = pl.DataFrame(
-        [(v, *derive(v)) for v in values], schema={column: pl.String, **schema}, orient="row"
-    )
+    mapping = pl.DataFrame([(v, *derive(v)) for v in values], schema={column: pl.String, **schema}, orient="row")
     return t.join(mapping, on=column, how="left", maintain_order="left")
 
 
@@ -169,9 +167,9 @@ def _derive_where(
     mapping = pl.DataFrame([(v, *derive(v)) for v in values], schema={column: pl.String, **schema}, orient="row")
     names = list(schema)
     t = t.join(mapping.rename({n: f"{n}__d" for n in names}), on=column, how="left", maintain_order="left")
-    return t.with_columns(
-        *[pl.when(where).then(pl.col(f"{n}__d")).otherwise(pl.col(n)).alias(n) for n in names]
-    ).drop([f"{n}__d" for n in names])
+    return t.with_columns(*[pl.when(where).then(pl.col(f"{n}__d")).otherwise(pl.col(n)).alias(n) for n in names]).drop(
+        [f"{n}__d" for n in names]
+    )
 
 
 def check_rows(
@@ -197,7 +195,9 @@ def check_rows(
     def words(table: dict[str, str]) -> Callable[[str], tuple]:
         return lambda v: (_strip(v), word(_strip(v)), table.get(word(_strip(v)), ""))
 
-    t = _derive(t, "jenis_kelamin_raw", words(SEX_WORDS), {"sex_text": pl.String, "sex_word": pl.String, "sex": pl.String})
+    t = _derive(
+        t, "jenis_kelamin_raw", words(SEX_WORDS), {"sex_text": pl.String, "sex_word": pl.String, "sex": pl.String}
+    )
     t = _derive(t, "hubungan_keluarga_raw", words(RELATIONSHIP_WORDS),
                 {"rel_text": pl.String, "rel_word": pl.String, "relationship": pl.String})  # fmt: skip
     t = _derive(t, "status_kehadiran_raw", words(PRESENCE_WORDS),
@@ -227,7 +227,9 @@ def check_rows(
         home=pl.when(dotted).then(pl.col("kode_desa_raw").str.slice(0, 2)),
     )
     t = _derive_where(t, ~dotted, "kode_desa_raw", village_code, {"village_code": pl.String, "home": pl.String})
-    codes = [c for c in t.get_column("village_code").unique().to_list() if c and (not rules.village or c == rules.village)]
+    codes = [
+        c for c in t.get_column("village_code").unique().to_list() if c and (not rules.village or c == rules.village)
+    ]
     states = rules.village_state(codes)
     states_frame = pl.DataFrame(
         {"village_code": list(states), "village_state": list(states.values())},
@@ -326,7 +328,9 @@ def check_rows(
         if col == "nik":
             birth = pl.col("birth_date")
             pad = lambda e: e.cast(pl.String).str.zfill(2)  # noqa: E731
-            coded = pl.concat_str([pad(pl.col("coded_day")), pad(pl.col("coded_month")), pad(pl.col("coded_yy"))], separator="-")
+            coded = pl.concat_str(
+                [pad(pl.col("coded_day")), pad(pl.col("coded_month")), pad(pl.col("coded_yy"))], separator="-"
+            )
             add(col, WARNING,
                 ok & pl.col("coded_valid") & birth.is_not_null()
                 & ((pl.col("coded_day") != birth.dt.day()) | (pl.col("coded_month") != birth.dt.month())
@@ -413,7 +417,10 @@ def check_rows(
     issues = pl.concat(
         [
             noted.filter(pl.col(f"k{i}")).select(
-                "row", ord=pl.lit(i, pl.Int32), column=pl.lit(c.column), severity=pl.lit(c.severity),
+                "row",
+                ord=pl.lit(i, pl.Int32),
+                column=pl.lit(c.column),
+                severity=pl.lit(c.severity),
                 message=c.message.cast(pl.String),
             )  # fmt: skip
             for i, c in enumerate(checks)
@@ -461,41 +468,61 @@ def _later(rows: pl.DataFrame, keys: list[str], where: pl.Expr | None = None) ->
 
 
 def check_across(rows: pl.DataFrame) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
-    """The checks across rows on the valid rows, each on what the previous ones left valid."""
+    """The checks across rows on the valid rows, each on what the previous ones left valid.
+
+    Each check first narrows to the few keys that can fail (a NIK on two rows, a family with two heads or
+    two villages), so a clean file costs a hash aggregate per check, not a sort of every row."""
     found: list[pl.DataFrame] = []
-    whole = [c for c in rows.columns if c not in ("row", "valid", "raw_kk")]
-    twice = rows.filter(pl.col("valid")).group_by("nik").len().filter(pl.col("len") > 1).get_column("nik")
-    candidates = rows.filter(pl.col("nik").is_in(twice.implode()))
-    if candidates.height:
-        repeated = _later(candidates, whole)
-        rows, issues = _flag(
-            rows, repeated, 100, "", message(_("This row repeats row %(first)d exactly."), first=pl.col("first"))
-        )
+    keys = ("row", "nik", "no_kk", "village_code", "relationship")
+
+    def narrow() -> pl.LazyFrame:
+        return rows.lazy().filter(pl.col("valid")).select(*keys)
+
+    def among(column: str, values: pl.Series) -> pl.DataFrame:
+        return rows.filter(pl.col(column).is_in(values.implode()))
+
+    twice = narrow().group_by("nik").len().filter(pl.col("len") > 1).collect().get_column("nik")
+    if twice.len():
+        whole = [c for c in rows.columns if c not in ("row", "valid", "raw_kk")]
+        rows, issues = _flag(rows, _later(among("nik", twice), whole), 100, "",
+                             message(_("This row repeats row %(first)d exactly."), first=pl.col("first")))  # fmt: skip
         found.append(issues)
-        candidates = rows.filter(pl.col("nik").is_in(twice.implode()))
-        rows, issues = _flag(rows, _later(candidates, ["nik"]), 101, "nik",
+        rows, issues = _flag(rows, _later(among("nik", twice), ["nik"]), 101, "nik",
                              message(_("This NIK already appears on row %(first)d."), first=pl.col("first")))  # fmt: skip
         found.append(issues)
-    rows, issues = _flag(rows, _later(rows, ["no_kk"], pl.col("relationship") == "head"), 102, "hubungan_keluarga",
-                         message(_("The family already has a head on row %(first)d."), first=pl.col("first")))  # fmt: skip
-    found.append(issues)
-    split = (
-        rows.filter(pl.col("valid"))
-        .select("row", "no_kk", "village_code")
-        .sort("row")
-        .with_columns(first_village=pl.col("village_code").first().over("no_kk"))
-        .filter(pl.col("village_code") != pl.col("first_village"))
+    families = (
+        narrow()
+        .group_by("no_kk")
+        .agg(heads=(pl.col("relationship") == "head").sum(), villages=pl.col("village_code").n_unique())
+        .collect()
     )
-    rows, issues = _flag(rows, split, 103, "kode_desa",
-                         message(_("The family %(kk)s is already listed in village %(village)s."),
-                                 kk=pl.lit("…") + pl.col("no_kk").str.slice(-4), village=pl.col("first_village")))  # fmt: skip
-    found.append(issues)
+    two_heads = families.filter(pl.col("heads") > 1).get_column("no_kk")
+    if two_heads.len():
+        rows, issues = _flag(rows, _later(among("no_kk", two_heads), ["no_kk"], pl.col("relationship") == "head"), 102,
+                             "hubungan_keluarga",
+                             message(_("The family already has a head on row %(first)d."), first=pl.col("first")))  # fmt: skip
+        found.append(issues)
+    two_villages = families.filter(pl.col("villages") > 1).get_column("no_kk")
+    if two_villages.len():
+        split = (
+            among("no_kk", two_villages)
+            .filter(pl.col("valid"))
+            .select("row", "no_kk", "village_code")
+            .sort("row")
+            .with_columns(first_village=pl.col("village_code").first().over("no_kk"))
+            .filter(pl.col("village_code") != pl.col("first_village"))
+        )
+        rows, issues = _flag(rows, split, 103, "kode_desa",
+                             message(_("The family %(kk)s is already listed in village %(village)s."),
+                                     kk=pl.lit("…") + pl.col("no_kk").str.slice(-4), village=pl.col("first_village")))  # fmt: skip
+        found.append(issues)
     headless = (
-        rows.filter(pl.col("valid"))
+        narrow()
         .group_by("no_kk")
         .agg(row=pl.col("row").min(), heads=(pl.col("relationship") == "head").sum())
         .filter(pl.col("heads") == 0)
         .sort("row")
+        .collect()
     )
     rows, issues = _flag(rows, headless, 104, "hubungan_keluarga",
                          message(_("The family with No. KK ending %(end)s has no head."), end=pl.col("no_kk").str.slice(-4)),
@@ -517,7 +544,7 @@ class Portal:
 
 def check_against_portal(rows: pl.DataFrame, portal: Portal) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
     found: list[pl.DataFrame] = []
-    valid = rows.filter(pl.col("valid")).select("row", "nik", "no_kk", "village_code")
+    valid = rows.lazy().filter(pl.col("valid")).select("row", "nik", "no_kk", "village_code").collect()
     taken = (
         valid.join(portal.members.unique(), on="nik", suffix="_o")
         .filter(pl.col("no_kk") != pl.col("no_kk_o"))
@@ -528,7 +555,7 @@ def check_against_portal(rows: pl.DataFrame, portal: Portal) -> tuple[pl.DataFra
     rows, issues = _flag(rows, taken, 200, "nik",
                          message(_("This NIK belongs to a present member of another active family (%(where)s)."), where=pl.col("villages")))  # fmt: skip
     found.append(issues)
-    valid = rows.filter(pl.col("valid")).select("row", "no_kk", "village_code")
+    valid = rows.lazy().filter(pl.col("valid")).select("row", "no_kk", "village_code").collect()
     moved = (
         valid.join(portal.families.select("no_kk", "village_code"), on="no_kk", suffix="_o")
         .group_by("row")

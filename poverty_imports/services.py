@@ -23,6 +23,7 @@ import csv
 import io
 import json
 import logging
+import resource
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -318,7 +319,8 @@ class _Clock:
 
     def lap(self, step: str) -> None:
         now = time.perf_counter()
-        logger.info("import %s: %s in %.2f s", self.batch_id, step, now - self.last)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        logger.info("import %s: %s in %.2f s (peak memory so far %d MB)", self.batch_id, step, now - self.last, peak)
         self.last = now
 
 
@@ -382,7 +384,7 @@ def _query_frame(cursor: Any, sql: str, params: list, schema: dict[str, Any]) ->
 def _read_portal(ctx: _Context) -> tuple[checks.Portal, pl.DataFrame]:
     """What the portal holds about the file's valid rows, read once: the present members of active families with
     its NIKs, the active families with its No. KK (with the fields a correction compares), the closed villages."""
-    valid = ctx.rows.filter(pl.col("valid"))
+    valid = ctx.rows.lazy().filter(pl.col("valid")).select("nik", "no_kk", "village_code").collect()
     members, families = Member._meta.db_table, Family._meta.db_table
     fields = _family_fields(ctx)
     with connection.cursor() as cursor:
@@ -435,6 +437,7 @@ def _write_changes(ctx: _Context, clock: _Clock) -> dict[str, int]:
     """The valid rows as proposed changes, handed to the review chain's bulk service in one call."""
     batch, user = ctx.batch, ctx.user
     rows = ctx.rows.filter(pl.col("valid")).drop("valid", "raw_kk")
+    ctx.rows = None  # what is left to write is all this import still needs
     counts = {"families_new": 0, "families_corrected": 0, "members_added": 0, "changes_created": 0}
     fields = _family_fields(ctx)
     existing = ctx.existing.join(
@@ -493,12 +496,17 @@ def _new_families(rows: pl.DataFrame) -> pl.DataFrame:
         rt=_blank_to_null(pl.col("rt")), rw=_blank_to_null(pl.col("rw")), desil=pl.col("desil"),
         **{c[2:]: pl.col(c) for c in extras},
     ).struct.json_encode().str.replace_all(_NULL_FIELD, "")  # fmt: skip
-    grouped = (
-        rows.sort("row")
-        .with_columns(member=_member_struct(rows), family=family)
+    rows = rows.sort("row")
+    members = (
+        rows.select("village_code", "no_kk", member=_member_struct(rows))
         .group_by("village_code", "no_kk", maintain_order=True)
-        .agg(pl.col("family").first(), pl.col("member").str.join(","))
+        .agg(pl.col("member").str.join(","))
     )
+    firsts = rows.group_by("village_code", "no_kk", maintain_order=True).first()
+    grouped = members.join(
+        firsts.select("village_code", "no_kk", family=family), on=["village_code", "no_kk"], maintain_order="left"
+    )
+    del rows, members, firsts
     return grouped.select(
         "village_code",
         kind=pl.lit(ChangeKind.NEW_FAMILY),
