@@ -32,9 +32,9 @@ SNIFF_BYTES = 64 * 1024
 XLSX_MAGIC = b"PK\x03\x04"
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2: old .xls, or an encrypted (password-protected) .xlsx
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # Excel's "Unicode text" export
-CHUNK = 8 * 1024 * 1024
+CHUNK = 4 * 1024 * 1024
 # Read and checked at a time (about 100,000 rows): memory stays bounded by the batch, not the file.
-BATCH_BYTES = 12 * 1024 * 1024
+BATCH_BYTES = 4 * 1024 * 1024
 BATCH_ROWS = 100_000
 # Python's csv module refuses a cell over this many characters (most often a quote never closed).
 CELL_LIMIT = csv.field_size_limit()

@@ -62,6 +62,8 @@ from .reader import SNIFF_BYTES, ImportFileError, SourceFile, detect_kind, read_
 
 logger = logging.getLogger(__name__)
 
+# Up to this many rows, the numbers of a file are looked up in the portal's indexes one by one.
+INDEX_LOOKUPS = 300_000
 # Family fields an import may set, from its columns: column -> model field.
 FAMILY_COLUMNS = {"alamat": "street", "dusun": "dusun", "rt": "rt", "rw": "rw", "desil": "desil"}
 
@@ -370,7 +372,7 @@ def _copy_keys(cursor: Any, table: str, values: pl.Series) -> None:
     cursor.execute(f"DROP TABLE IF EXISTS {table}")
     cursor.execute(f"CREATE TEMP TABLE {table} (key text)")
     data = io.BytesIO()
-    values.unique().to_frame().write_csv(data, include_header=False)
+    values.unique().sort().to_frame().write_csv(data, include_header=False)
     with cursor.cursor.copy(f"COPY {table} (key) FROM STDIN WITH (FORMAT csv)") as copy:
         copy.write(data.getbuffer())
     cursor.execute(f"ANALYZE {table}")
@@ -387,7 +389,11 @@ def _read_portal(ctx: _Context) -> tuple[checks.Portal, pl.DataFrame]:
     valid = ctx.rows.lazy().filter(pl.col("valid")).select("nik", "no_kk", "village_code").collect()
     members, families = Member._meta.db_table, Family._meta.db_table
     fields = _family_fields(ctx)
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if valid.height <= INDEX_LOOKUPS:
+            # A file of a kabupaten or a village: index lookups of its numbers beat reading the portal's
+            # millions of members; the planner, counting on cold disks, would scan them.
+            cursor.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; SET LOCAL jit = off")
         _copy_keys(cursor, "import_niks", valid.get_column("nik"))
         _copy_keys(cursor, "import_kks", valid.get_column("no_kk"))
         holders = _query_frame(
@@ -487,15 +493,29 @@ _NULL_FIELD = r',"[a-z_]+":null'
 
 
 def _new_families(rows: pl.DataFrame) -> pl.DataFrame:
-    """One NEW_FAMILY change per family the portal does not hold: its fields from its first row, its members in order."""
+    """One NEW_FAMILY change per family the portal does not hold: its fields from its first row, its members in order.
+
+    Built a few villages at a time (a part of about ``PAYLOAD_ROWS`` rows): only the payloads are kept whole."""
     if not rows.height:
         return pl.DataFrame(schema=CHANGE_SCHEMA)
+    parts = max(1, -(-rows.height // PAYLOAD_ROWS))
+    if parts == 1:
+        return _new_family_changes(rows)
+    part = pl.col("village_code").hash() % parts
+    return pl.concat([_new_family_changes(rows.filter(part == i)) for i in range(parts)])
+
+
+def _new_family_changes(rows: pl.DataFrame) -> pl.DataFrame:
     extras = [c for c in rows.columns if c.startswith("x_")]
-    family = pl.struct(
-        no_kk=pl.col("no_kk"), street=_blank_to_null(pl.col("address")), dusun=_blank_to_null(pl.col("dusun")),
-        rt=_blank_to_null(pl.col("rt")), rw=_blank_to_null(pl.col("rw")), desil=pl.col("desil"),
-        **{c[2:]: pl.col(c) for c in extras},
-    ).struct.json_encode().str.replace_all(_NULL_FIELD, "")  # fmt: skip
+    family = (
+        pl.struct(
+            no_kk=pl.col("no_kk"), street=_blank_to_null(pl.col("address")), dusun=_blank_to_null(pl.col("dusun")),
+            rt=_blank_to_null(pl.col("rt")), rw=_blank_to_null(pl.col("rw")), desil=pl.col("desil"),
+            **{c[2:]: pl.col(c) for c in extras},
+        )
+        .struct.json_encode()
+        .str.replace_all(_NULL_FIELD, "")
+    )  # fmt: skip
     rows = rows.sort("row")
     members = (
         rows.select("village_code", "no_kk", member=_member_struct(rows))
@@ -503,11 +523,9 @@ def _new_families(rows: pl.DataFrame) -> pl.DataFrame:
         .agg(pl.col("member").str.join(","))
     )
     firsts = rows.group_by("village_code", "no_kk", maintain_order=True).first()
-    grouped = members.join(
+    return members.join(
         firsts.select("village_code", "no_kk", family=family), on=["village_code", "no_kk"], maintain_order="left"
-    )
-    del rows, members, firsts
-    return grouped.select(
+    ).select(
         "village_code",
         kind=pl.lit(ChangeKind.NEW_FAMILY),
         family_id=pl.lit(None, pl.Int64),
@@ -515,13 +533,13 @@ def _new_families(rows: pl.DataFrame) -> pl.DataFrame:
         field=pl.lit(None, pl.String),
         old_value=pl.lit(None, pl.String),
         new_value=pl.lit(None, pl.String),
-        payload=pl.concat_str(
-            [pl.lit('{"family":'), pl.col("family"), pl.lit(',"members":['), pl.col("member"), pl.lit("]}")]
-        ),
+        payload=pl.concat_str([pl.lit('{"family":'), pl.col("family"), pl.lit(',"members":['), pl.col("member"),
+                               pl.lit("]}")]),
         base_version=pl.lit(None, pl.Int64),
-    )
+    )  # fmt: skip
 
 
+PAYLOAD_ROWS = 100_000
 CHANGE_SCHEMA = {
     "village_code": pl.String, "kind": pl.String, "family_id": pl.Int64, "member_id": pl.Int64, "field": pl.String,
     "old_value": pl.String, "new_value": pl.String, "payload": pl.String, "base_version": pl.Int64,
