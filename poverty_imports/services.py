@@ -547,6 +547,11 @@ CHANGE_SCHEMA = {
 MEMBER_FIELDS = ("name", "sex", "birth_date", "relationship", "birth_place", "presence")
 
 
+def _json(expr: pl.Expr) -> pl.Expr:
+    """A value as JSON text (a date as its ISO string, a missing value as ``null``)."""
+    return pl.struct(v=expr).struct.json_encode().str.strip_prefix('{"v":').str.strip_suffix("}")
+
+
 def _corrections(
     ctx: _Context, rows: pl.DataFrame, existing: pl.DataFrame, fields: list[str]
 ) -> tuple[pl.DataFrame, int, int]:
@@ -554,53 +559,51 @@ def _corrections(
     Returns them with the number of families corrected and of members added."""
     if not rows.height:
         return pl.DataFrame(schema=CHANGE_SCHEMA), 0, 0
-    family_ids = existing.get_column("family_id").to_list()
-    members = _members_of(family_ids)
-    out: list[tuple] = []
-    corrected: set[int] = set()
+    members = _members_of(existing.get_column("family_id").to_list())
+    found: list[pl.DataFrame] = []
+
+    def change(frame: pl.DataFrame, kind: str | pl.Expr, field: str, old: pl.Expr, new: pl.Expr, version: str,
+               member: pl.Expr) -> pl.DataFrame:  # fmt: skip
+        return frame.select(
+            "village_code", kind=kind if isinstance(kind, pl.Expr) else pl.lit(kind), family_id=pl.col("family_id"),
+            member_id=member, field=pl.lit(field), old_value=_json(old), new_value=_json(new),
+            payload=pl.lit(None, pl.String), base_version=pl.col(version).cast(pl.Int64),
+        )  # fmt: skip
+
     # The family's fields, from its first row; an empty cell proposes nothing.
     values = {"street": "address", "dusun": "dusun", "rt": "rt", "rw": "rw", "desil": "desil"}
     firsts = rows.sort("row").group_by("family_id", maintain_order=True).first()
     firsts = firsts.join(existing.drop("no_kk", "village_code"), on="family_id", suffix="_old")
-    for record in firsts.iter_rows(named=True):
-        for field in fields:
-            new = record[values[field]] if field in values else record.get(f"x_{field}")
-            if new in ("", None):
-                continue
-            old = record[f"{field}_old"] if f"{field}_old" in record else record[field]
-            if _same(old, new):
-                continue
-            out.append((record["village_code"], ChangeKind.FAMILY_FIELD, record["family_id"], None, field,
-                        json.dumps(to_json(old)), json.dumps(to_json(new)), None, record["version"]))  # fmt: skip
-            corrected.add(record["family_id"])
-    with_presence = "status_kehadiran" in (ctx.source.columns if ctx.source else ())
+    for field in fields:
+        new = pl.col(values.get(field, f"x_{field}"))
+        old = pl.col(f"{field}_old" if f"{field}_old" in firsts.columns else field)
+        new_typed = new.cast(firsts.schema[old.meta.output_name()]) if field == "desil" else new
+        differs = new.is_not_null() & (new.cast(pl.String) != "") & new_typed.ne_missing(old)
+        found.append(change(firsts.filter(differs), ChangeKind.FAMILY_FIELD, field, old, new_typed, "version",
+                            pl.lit(None, pl.Int64)))  # fmt: skip
     joined = rows.join(members, on=["family_id", "nik"], how="left", suffix="_old")
-    added = 0
-    for record in joined.iter_rows(named=True):
-        if record["member_id"] is None:
-            payload = {"nik": record["nik"], "name": record["name"], "sex": record["sex"],
-                       "birth_date": to_json(record["birth_date"]), "relationship": record["relationship"],
-                       "presence": Presence.NEW}  # fmt: skip
-            if record["birth_place"]:
-                payload["birth_place"] = record["birth_place"]
-            out.append((record["village_code"], ChangeKind.MEMBER_ADDED, record["family_id"], None, None, None, None,
-                        json.dumps(payload), None))  # fmt: skip
-            added += 1
+    added = joined.filter(pl.col("member_id").is_null())
+    found_added = added.select(
+        "village_code", kind=pl.lit(ChangeKind.MEMBER_ADDED), family_id=pl.col("family_id"),
+        member_id=pl.lit(None, pl.Int64), field=pl.lit(None, pl.String), old_value=pl.lit(None, pl.String),
+        new_value=pl.lit(None, pl.String), payload=_member_struct(added), base_version=pl.lit(None, pl.Int64),
+    )  # fmt: skip
+    known = joined.filter(pl.col("member_id").is_not_null())
+    with_presence = "status_kehadiran" in (ctx.source.columns if ctx.source else ())
+    for field in MEMBER_FIELDS:
+        if field == "presence" and not with_presence:
             continue
-        for field in MEMBER_FIELDS:
-            new = record[field]
-            if field == "birth_place" and not new:
-                continue
-            if field == "presence" and not with_presence:
-                continue
-            old = record[f"{field}_old"]
-            if _same(old, new):
-                continue
-            kind = ChangeKind.MEMBER_PRESENCE if field == "presence" else ChangeKind.MEMBER_FIELD
-            out.append((record["village_code"], kind, record["family_id"], record["member_id"], field,
-                        json.dumps(to_json(old)), json.dumps(to_json(new)), None, record["member_version"]))  # fmt: skip
-            corrected.add(record["family_id"])
-    return pl.DataFrame(out, schema=CHANGE_SCHEMA, orient="row"), len(corrected), added
+        new, old = pl.col(field), pl.col(f"{field}_old")
+        differs = new.ne_missing(old)
+        if field == "birth_place":
+            differs = differs & (new != "")
+        kind = ChangeKind.MEMBER_PRESENCE if field == "presence" else ChangeKind.MEMBER_FIELD
+        value = (lambda e: e.dt.to_string("%Y-%m-%d")) if field == "birth_date" else (lambda e: e)
+        found.append(change(known.filter(differs), kind, field, value(old), value(new), "member_version",
+                            pl.col("member_id")))  # fmt: skip
+    corrections = pl.concat(found, how="vertical_relaxed")
+    corrected = corrections.get_column("family_id").n_unique()
+    return pl.concat([corrections, found_added], how="vertical_relaxed"), corrected, added.height
 
 
 def _members_of(family_ids: list[int]) -> pl.DataFrame:
