@@ -442,7 +442,8 @@ def _family_fields(ctx: _Context) -> list[str]:
 def _write_changes(ctx: _Context, clock: _Clock) -> dict[str, int]:
     """The valid rows as proposed changes, handed to the review chain's bulk service in one call."""
     batch, user = ctx.batch, ctx.user
-    rows = ctx.rows.filter(pl.col("valid")).drop("valid", "raw_kk")
+    valid = ctx.rows.get_column("valid")
+    rows = (ctx.rows if valid.all() else ctx.rows.filter(valid)).drop("valid", "raw_kk")
     ctx.rows = None  # what is left to write is all this import still needs
     counts = {"families_new": 0, "families_corrected": 0, "members_added": 0, "changes_created": 0}
     fields = _family_fields(ctx)
