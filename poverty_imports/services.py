@@ -450,7 +450,8 @@ def _write_changes(ctx: _Context, clock: _Clock) -> dict[str, int]:
     existing = ctx.existing.join(
         rows.select("village_code", "no_kk").unique(), on=["village_code", "no_kk"], how="semi"
     )
-    new_rows = rows.join(existing, on=["village_code", "no_kk"], how="anti")
+    # (An empty portal holds none of the file's families: the rows are not copied then.)
+    new_rows = rows.join(existing, on=["village_code", "no_kk"], how="anti") if existing.height else rows
     new = _new_families(new_rows)
     counts["families_new"] = new.height
     clock.lap("new families built")
@@ -517,7 +518,7 @@ def _new_family_changes(rows: pl.DataFrame) -> pl.DataFrame:
         .struct.json_encode()
         .str.replace_all(_NULL_FIELD, "")
     )  # fmt: skip
-    rows = rows.sort("row")
+    # The rows are in the file's order already (the batches are read in order, filters and joins keep it).
     members = (
         rows.select("village_code", "no_kk", member=_member_struct(rows))
         .group_by("village_code", "no_kk", maintain_order=True)
