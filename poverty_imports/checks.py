@@ -21,7 +21,6 @@ message) and updates the ``valid`` column.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import sys
 from collections.abc import Callable, Iterable
@@ -130,19 +129,6 @@ def parse_date(text: str) -> dt.date | None:
         return dt.date(year, month, day)
     except ValueError:
         return None
-
-
-def _coded(digits: str, this_year: int) -> tuple[dt.date | None, str | None]:
-    """The birth date and sex coded in a NIK's digits 7-12 (DDMMYY, women's day + 40)."""
-    day, month, yy = int(digits[0:2]), int(digits[2:4]), int(digits[4:6])
-    sex = "L"
-    if day > 40:
-        day, sex = day - 40, "P"
-    year = 2000 + yy if 2000 + yy <= this_year else 1900 + yy
-    try:
-        return dt.date(year, month, day), sex
-    except ValueError:
-        return None, None
 
 
 def _strip(value: str | None) -> str:
@@ -595,18 +581,6 @@ def leave_out_bad_families(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFra
     )  # fmt: skip
     rows = rows.with_columns(valid=pl.col("valid") & ~pl.col("row").is_in(left.get_column("row").implode()))
     return rows, issues
-
-
-def extra_json(rows: pl.DataFrame) -> pl.Expr:
-    """The indicator columns of a row as a JSON object (its non-empty ones)."""
-    names = [c for c in rows.columns if c.startswith("x_")]
-    if not names:
-        return pl.lit("{}")
-    return pl.struct([pl.col(c).alias(c[2:]) for c in names]).struct.json_encode()
-
-
-def to_json_text(value: Any) -> str:
-    return json.dumps(value)
 
 
 @dataclass

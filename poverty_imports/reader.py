@@ -2,11 +2,14 @@
 without BOM, Windows-1252, or UTF-16 with its BOM as Excel's "Unicode text") and XLSX
 (first sheet or a named one), one row per member.
 
-The reader streams: it never holds the file in memory. It recognises the file from its
-content, not its name; matches headers ignoring case, spaces, dots and underscores; and
-yields ``SourceRow`` objects with the raw cell values keyed by canonical column name.
-File-level problems (wrong type, encoding, missing columns) raise ``ImportFileError``
-with an Indonesian message; row-level checks live in ``validation``.
+The reader streams a CSV: it holds one batch of about 4 MB at a time (an XLSX is read whole by
+fastexcel). It recognises the file from its content, not its name; matches headers ignoring case,
+spaces, dots and underscores; and yields polars frames of text columns keyed by canonical column
+name, with the spreadsheet's row numbers. A CSV batch is read by polars unless it holds a quote mark
+or a lone carriage return (or polars reads it otherwise than Python would): from there Python's
+``csv`` module reads the rest, so every file reads as it always has. File-level problems (wrong type,
+encoding, missing columns, a cell too long) raise ``ImportFileError`` with an Indonesian message;
+the row checks live in ``checks``.
 """
 
 from __future__ import annotations
