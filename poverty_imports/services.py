@@ -74,26 +74,33 @@ FAMILY_COLUMNS = {"alamat": "street", "dusun": "dusun", "rt": "rt", "rw": "rw", 
 def village_states_for(user: Any) -> Callable[[Iterable[str]], dict[str, str]]:
     """'ok', 'unknown' or 'out_of_scope' for each of some village codes; ``user`` None is the command line.
 
-    The village codes are read once (a national list is 84,000 codes: a fraction of a second) and the
-    access policy is asked once per distinct code of the file, not per row.
+    The village codes are read once for the whole import (a national list is 84,000 codes: a fraction
+    of a second; a few codes are looked up alone), and the access policy is asked once per distinct
+    code of the file, not per row nor per batch.
     """
+    villages: set[str] | None = None
+    answers: dict[str, str] = {}
+
+    def state(code: str, known: bool) -> str:
+        if not known:
+            return "unknown"
+        if user is not None and not may_import_into(user, code):
+            return "out_of_scope"
+        return "ok"
 
     def states(codes: Iterable[str]) -> dict[str, str]:
+        nonlocal villages
         codes = list(codes)
-        known = set(
-            Region.objects.filter(level=Level.DESA_KELURAHAN, code__in=codes).values_list("code", flat=True)
-        ) if len(codes) < 5000 else set(
-            Region.objects.filter(level=Level.DESA_KELURAHAN).values_list("code", flat=True)
-        )  # fmt: skip
-        found: dict[str, str] = {}
-        for code in codes:
-            if code not in known:
-                found[code] = "unknown"
-            elif user is not None and not may_import_into(user, code):
-                found[code] = "out_of_scope"
-            else:
-                found[code] = "ok"
-        return found
+        new = [code for code in codes if code not in answers]
+        if villages is None and len(new) >= 1000:
+            villages = set(Region.objects.filter(level=Level.DESA_KELURAHAN).values_list("code", flat=True))
+        if villages is not None:
+            known = villages
+        else:
+            known = set(Region.objects.filter(level=Level.DESA_KELURAHAN, code__in=new).values_list("code", flat=True))
+        for code in new:
+            answers[code] = state(code, code in known)
+        return {code: answers[code] for code in codes}
 
     return states
 
