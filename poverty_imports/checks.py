@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,11 +32,10 @@ from django.utils.translation import gettext as _
 from regions.identity import KALTARA_PREFIX
 
 from .indicators import indicator_parsers, indicator_specs
+from .reader import WHITESPACE
 
 ERROR, WARNING = "error", "warning"
 FORMULA_START = ("=", "+", "-", "@")
-# Python's str.strip() removes these (the reader has always trimmed cells with it).
-WHITESPACE = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
 
 SEX_WORDS = {"l": "L", "lk": "L", "laki": "L", "lakilaki": "L", "p": "P", "pr": "P", "perempuan": "P", "wanita": "P"}
 # Relationship to the head of the family, as written in the lists, to canonical codes.
