@@ -1,25 +1,38 @@
-"""Benchmark of the poverty-list import (issue #5), on PostgreSQL. Not a test.
+"""Benchmark of the poverty-list import (issues #5 and #13), on PostgreSQL. Not a test.
 
-Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/kaltara_bench .venv/bin/python bench/import_bench.py [N]
+Usage:
+  DATABASE_URL=postgres://postgres@127.0.0.1:5432/kaltara_bench .venv/bin/python bench/import_bench.py [N]
+  DATABASE_URL=... .venv/bin/python bench/import_bench.py [N] --into kaltara_imp_big
 
-Generates a deterministic file of N members (default 1,000,000, about 250,000 families)
-across the villages of ../shared/data/indonesia_wilayah.csv (or the Kaltara list, or the
-demo regions), then in one run on a throwaway database times:
-  (a) the portal's `import_families` command on the whole file, in its own process
-      (wall time and peak memory of that process);
-  (b) django-import-export's import of the first 20,000 rows into the same models
-      (families, then members), extrapolated to N;
-  (c) COPY of the raw file into an unconstrained table: the floor.
-The last line prints the ratios against the targets: (a) within 3x of (c), at least 20x
-faster than (b), peak memory under 300 MB.
+Without ``--into``: generates a deterministic file of N members (default 1,000,000, about 286,000
+families) across the villages of ../shared/data/indonesia_wilayah.csv (or the Kaltara list, or the
+demo regions) and, in one run on a throwaway database with no families, times:
+  (c) COPY of the raw file into an unconstrained table: the floor;
+  (a) the portal's ``import_families`` command, each in its own process (wall time, step times and
+      peak memory of that process): the first 100,000 rows, a kabupaten's file (100,000 rows over the
+      villages of one kabupaten) and the whole file;
+  (b) django-import-export's import of the first 20,000 rows into the same models (families, then
+      members), extrapolated to N.
+
+With ``--into DB``: imports into that existing database (a copy of a portal seeded with
+``seed_demo --scale 50``: about a million families; never the seeded database itself), a file of N
+rows over its villages of which about 30% are the members of families it already holds (so the check
+against the portal has work to do, and corrections are compared), then a 100,000-row file of one
+kabupaten. ``--valid-only`` imports are used there: the generated new NIKs may meet the portal's.
+
+The machine is shared: the load average is printed with the figures. The last line prints the
+targets with pass or fail.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import datetime as dt
 import io
 import os
+import random
+import re
 import resource
 import subprocess
 import sys
@@ -32,23 +45,148 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaltara_portal.settings")
 os.environ.setdefault("DEBUG", "1")
 SHARED = ROOT.parent / "shared" / "data"
 IMPORT_EXPORT_ROWS = 20_000
+KABUPATEN_ROWS = 100_000
+TARGET_COPY_RATIO, TARGET_KABUPATEN_S, TARGET_PEAK_MB, TARGET_VS_IE = 5.0, 3.0, 500, 200
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
 
 
 def main() -> int:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    parser = argparse.ArgumentParser()
+    parser.add_argument("n", nargs="?", type=int, default=1_000_000)
+    parser.add_argument("--into", help="an existing database holding a seeded portal (a copy, never the original)")
+    parser.add_argument("--child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child is not None:
+        return child(args.child)
     import django
 
     django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
     from django.db import connection
-    from django.test.utils import setup_databases, teardown_databases
 
     if connection.vendor != "postgresql":
         print("skipped: this benchmark compares against PostgreSQL COPY; set DATABASE_URL to PostgreSQL")
         return 0
-    from bench.poverty_file import write_members
+    if args.into:
+        return into_portal(args.n, args.into)
+    return empty_portal(args.n)
+
+
+def child(argv: list[str]) -> int:
+    """Run ``import_families`` in this process and report its peak memory (the parent reads the last line)."""
+    import django
+
+    django.setup()
+    from django.core.management import CommandError, call_command
+
+    try:
+        call_command("import_families", *argv)
+    except CommandError as exc:
+        print(exc, file=sys.stderr)
+        print(f"peak-mb {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}", file=sys.stderr)
+        return exc.returncode
+    except SystemExit as exc:
+        print(f"peak-mb {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}", file=sys.stderr)
+        return int(exc.code or 0)
+    print(f"peak-mb {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}", file=sys.stderr)
+    return 0
+
+
+def run_import(label: str, path: Path, rows: int, round_id: int, db: str, *extra: str) -> tuple[float, float]:
+    """(seconds, peak MB) of ``import_families`` on ``path`` into ``db``, in a process of its own."""
+    from django.conf import settings
+
+    conf = settings.DATABASES["default"]
+    env = dict(os.environ, DATABASE_URL=f"postgres://{conf['USER']}@{conf['HOST']}:{conf['PORT']}/{db}", DEBUG="1")
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, __file__, "--child", str(path), "--round", str(round_id), *extra],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    wall = time.perf_counter() - started
+    peak = float(re.findall(r"peak-mb (\d+)", result.stderr)[-1]) if "peak-mb" in result.stderr else 0.0
+    # The import's own time, as the command reports it (without starting Python and Django: about 1.5 s).
+    own = re.findall(r"(\d+\.\d) (?:s|detik)\.", result.stdout + result.stderr)
+    seconds = float(own[-1]) if own else wall
+    print(
+        f"(a) {label}: {rows:,} rows in {seconds:.1f} s ({rows / seconds:,.0f} rows/s; {wall:.1f} s with the "
+        f"process start), peak memory {peak:.0f} MB"
+    )
+    print("    " + (result.stdout.strip() or result.stderr.strip()[-600:]).replace("\n", "\n    "))
+    for line in result.stderr.splitlines():
+        if " in " in line and ("logger=poverty_imports" in line or "logger=poverty_data" in line):
+            print("    step: " + line.split(": ", 1)[-1])
+    print(f"    ({load()})")
+    if result.returncode not in (0, 1):
+        raise SystemExit(result.stderr[-3000:])
+    return seconds, peak
+
+
+def copy_floor(path: Path) -> float:
+    from django.db import connection
+
+    with path.open(encoding="utf-8") as fh:
+        width = len(next(csv.reader(fh)))
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_raw")
+        cursor.execute("CREATE UNLOGGED TABLE bench_raw (" + ", ".join(f"c{i} text" for i in range(width)) + ")")
+        started = time.perf_counter()
+        with (
+            path.open("rb") as fh,
+            cursor.cursor.copy("COPY bench_raw FROM STDIN WITH (FORMAT csv, HEADER true)") as copy,
+        ):
+            while chunk := fh.read(1024 * 1024):
+                copy.write(chunk)
+        seconds = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_raw")
+    return seconds
+
+
+def new_round() -> int:
     from poverty_data.models import Round
+
+    today = dt.date.today()  # noqa: DTZ011
+    round_ = Round.objects.create(
+        name=f"Bench {time.time():.0f}", period_start=today, period_end=today, submit_deadline=today,
+        verify_deadline=today, approve_deadline=today, finalise_deadline=today,
+    )  # fmt: skip
+    return round_.pk
+
+
+def head(path: Path, rows: int, out: Path) -> Path:
+    with path.open(encoding="utf-8") as source, out.open("w", encoding="utf-8") as target:
+        for _ in range(rows + 1):
+            line = source.readline()
+            if not line:
+                break
+            target.write(line)
+    return out
+
+
+def targets(copy_s: float, full_s: float, kab_s: float, peak_1m: float, ie_total: float | None, n: int) -> str:
+    def verdict(ok: bool) -> str:
+        return "pass" if ok else "FAIL"
+
+    parts = [
+        f"{n:,} rows {full_s / copy_s:.1f}x COPY (target <= {TARGET_COPY_RATIO:.0f}x: {verdict(full_s / copy_s <= TARGET_COPY_RATIO)})",
+        f"kabupaten 100k {kab_s:.1f} s (target < {TARGET_KABUPATEN_S:.0f} s: {verdict(kab_s < TARGET_KABUPATEN_S)})",
+        f"peak {peak_1m:.0f} MB (target < {TARGET_PEAK_MB} MB: {verdict(peak_1m < TARGET_PEAK_MB)})",
+    ]
+    if ie_total is not None:
+        parts.append(f"{ie_total / full_s:.0f}x django-import-export (target >= {TARGET_VS_IE}x: "
+                     f"{verdict(ie_total / full_s >= TARGET_VS_IE)})")  # fmt: skip
+    return "result: " + "; ".join(parts) + f" [{load()}]"
+
+
+def empty_portal(n: int) -> int:
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+
+    from bench.poverty_file import write_members
     from regions.models import Level, Region
 
     old = setup_databases(verbosity=0, interactive=False)
@@ -73,63 +211,111 @@ def main() -> int:
             f"file: {written:,} members over {len(villages):,} villages, {path.stat().st_size / 1e6:.0f} MB "
             f"({time.perf_counter() - started:.1f} s to generate)"
         )
-        today = dt.date.today()  # noqa: DTZ011
-        round_ = Round.objects.create(
-            name="Bench", period_start=today, period_end=today, submit_deadline=today, verify_deadline=today,
-            approve_deadline=today, finalise_deadline=today,
-        )  # fmt: skip
+        # One kabupaten's file: the kabupaten with the most villages.
+        counts: dict[str, int] = {}
+        for code in villages:
+            counts[code[:5]] = counts.get(code[:5], 0) + 1
+        kabupaten = max(counts, key=lambda k: counts[k])
+        kab_path = Path(f"/tmp/kaltara-bench-kabupaten-{kabupaten}.csv")
+        write_members(kab_path, KABUPATEN_ROWS, [v for v in villages if v.startswith(kabupaten + ".")], seed=7)
+        db = connection.settings_dict["NAME"]
+        print(f"({load()})")
 
-        # (c) the floor: COPY into an unconstrained table.
-        with connection.cursor() as cursor:
-            cursor.execute("CREATE UNLOGGED TABLE bench_raw (" + ", ".join(f"c{i} text" for i in range(14)) + ")")
-            started = time.perf_counter()
-            with (
-                path.open("rb") as fh,
-                cursor.cursor.copy("COPY bench_raw FROM STDIN WITH (FORMAT csv, HEADER true)") as copy,
-            ):
-                while chunk := fh.read(1024 * 1024):
-                    copy.write(chunk)
-            copy_s = time.perf_counter() - started
-            cursor.execute("DROP TABLE bench_raw")
+        copy_s = copy_floor(path)
         print(f"(c) COPY floor: {copy_s:.2f} s ({written / copy_s:,.0f} rows/s)")
+        small = min(100_000, written)
+        small_path = head(path, small, Path(f"/tmp/kaltara-bench-members-{n}-first-{small}.csv"))
+        _s, peak_100k = run_import(f"first {small:,} rows", small_path, small, new_round(), db)
+        kab_s, _p = run_import(f"kabupaten {kabupaten} ({counts[kabupaten]} villages)", kab_path, KABUPATEN_ROWS,
+                               new_round(), db)  # fmt: skip
+        full_s, peak_1m = run_import("whole file", path, written, new_round(), db)
+        print(f"    peak memory: {peak_100k:.0f} MB at {small:,} rows, {peak_1m:.0f} MB at {written:,} rows")
 
-        # (a) the portal's import command, in its own process.
-        db = settings.DATABASES["default"]
-        env = dict(
-            os.environ, DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}", DEBUG="1"
-        )
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        started = time.perf_counter()
-        result = subprocess.run(
-            [sys.executable, str(ROOT / "manage.py"), "import_families", str(path), "--round", str(round_.pk)],
-            env=env, capture_output=True, text=True, check=False,
-        )  # fmt: skip
-        portal_s = time.perf_counter() - started
-        peak_mb = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
-        if result.returncode != 0:
-            print(result.stdout[-2000:], result.stderr[-2000:])
-            return 1
-        print(f"(a) portal import: {portal_s:.1f} s ({written / portal_s:,.0f} rows/s), peak memory {peak_mb:.0f} MB")
-        print("    " + result.stdout.strip().replace("\n", "\n    "))
-        # The import's own log: how long each step took.
-        for line in result.stderr.splitlines():
-            if " in " in line and "logger=poverty_imports" in line:
-                print("    step: " + line.split(": ", 1)[-1])
-
-        # (b) django-import-export on the first rows, extrapolated.
-        ie_s, ie_rows = import_export_rate(path, IMPORT_EXPORT_ROWS)
-        ie_total = ie_s * written / ie_rows
-        print(
-            f"(b) django-import-export: {ie_rows:,} rows in {ie_s:.1f} s ({ie_rows / ie_s:,.0f} rows/s), "
-            f"{ie_total / 60:.1f} min extrapolated to {written:,}"
-        )
-        print(
-            f"result: portal {portal_s:.1f} s = {portal_s / copy_s:.1f}x COPY (target <= 3x), "
-            f"{ie_total / portal_s:.0f}x faster than django-import-export (target >= 20x), "
-            f"peak {peak_mb:.0f} MB (target < 300 MB)"
-        )
+        ie_total = None
+        try:
+            ie_s, ie_rows = import_export_rate(path, IMPORT_EXPORT_ROWS)
+        except ImportError:
+            print('(b) django-import-export: not installed (pip install -e ".[bench]")')
+        else:
+            ie_total = ie_s * written / ie_rows
+            print(
+                f"(b) django-import-export: {ie_rows:,} rows in {ie_s:.1f} s ({ie_rows / ie_s:,.0f} rows/s), "
+                f"{ie_total / 60:.1f} min extrapolated to {written:,}"
+            )
+        print(targets(copy_s, full_s, kab_s, peak_1m, ie_total, written))
     finally:
         teardown_databases(old, verbosity=0)
+    return 0
+
+
+def into_portal(n: int, database: str) -> int:
+    """Import into a copy of a seeded portal: a file partly made of the families it holds."""
+    from django.db import connection
+
+    from bench.poverty_file import HEADER, write_members
+
+    if database == "kaltara_load":
+        raise SystemExit("never write to kaltara_load itself: make a copy (create database … template kaltara_load)")
+    connection.close()
+    connection.settings_dict["NAME"] = database
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM poverty_data_family WHERE status = 'active'")
+        families = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM poverty_data_member")
+        members = cursor.fetchone()[0]
+        cursor.execute("SELECT DISTINCT village_code FROM poverty_data_family ORDER BY 1")
+        villages = [code for (code,) in cursor.fetchall()]
+    print(f"portal {database}: {families:,} active families, {members:,} members, {len(villages)} villages ({load()})")
+
+    def write(path: Path, rows: int, codes: list[str], seed: int) -> int:
+        """About 30% of ``rows`` from the portal's families (whole, present members, names sometimes
+        corrected), the rest new families in the same villages."""
+        existing = int(rows * 0.3)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                SELECT f.no_kk, m.nik, m.name, m.sex, to_char(m.birth_date, 'DD-MM-YYYY'), m.relationship,
+                       f.village_code, f.id
+                FROM poverty_data_family f JOIN poverty_data_member m ON m.family_id = f.id
+                WHERE f.status = 'active' AND f.village_code = ANY(%s) AND m.presence IN ('here', 'new') AND m.nik_valid
+                  AND m.birth_date IS NOT NULL
+                  AND f.id IN (SELECT id FROM poverty_data_family WHERE status = 'active' AND village_code = ANY(%s)
+                               ORDER BY md5(id::text || %s) LIMIT %s)
+                ORDER BY f.id, m.id
+                """,
+                [codes, codes, str(seed), existing // 3],
+            )
+            held = cursor.fetchall()
+        rng = random.Random(seed)
+        words = {"head": "Kepala Keluarga", "spouse": "Istri", "child": "Anak", "child_in_law": "Menantu",
+                 "grandchild": "Cucu", "parent": "Orang Tua", "other": "Lainnya"}  # fmt: skip
+        fresh = path.with_suffix(".new.csv")
+        written = write_members(fresh, rows - len(held), codes, seed=seed)
+        with path.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(HEADER[:7])
+            for no_kk, nik, name, sex, birth, relationship, village, _id in held:
+                name = name + " Baru" if rng.random() < 0.1 else name
+                writer.writerow([no_kk, nik, name, sex, birth, words.get(relationship, "Lainnya"), village])
+            with fresh.open(encoding="utf-8") as source:
+                next(source)
+                for line in csv.reader(source):
+                    writer.writerow(line[:7])
+        fresh.unlink()
+        return len(held) + written
+
+    path = Path(f"/tmp/kaltara-bench-into-{database}-{n}.csv")
+    written = write(path, n, villages, 11)
+    print(f"file: {written:,} rows over {len(villages)} villages, ~30% from the portal's families")
+    copy_s = copy_floor(path)
+    print(f"(c) COPY floor: {copy_s:.2f} s ({written / copy_s:,.0f} rows/s)")
+    full_s, peak = run_import("into the seeded portal", path, written, new_round(), database, "--valid-only")
+    kabupaten = max({v[:5] for v in villages}, key=lambda k: sum(v.startswith(k) for v in villages))
+    kab_path = Path(f"/tmp/kaltara-bench-into-{database}-kabupaten-{kabupaten}.csv")
+    kab_rows = write(kab_path, KABUPATEN_ROWS, [v for v in villages if v.startswith(kabupaten + ".")], 13)
+    kab_s, _peak = run_import(f"kabupaten {kabupaten} into the seeded portal", kab_path, kab_rows, new_round(),
+                              database, "--valid-only")  # fmt: skip
+    print(targets(copy_s, full_s, kab_s, peak, None, written))
     return 0
 
 

@@ -26,7 +26,7 @@ SKIP = {"no_kk", "dusun", "rt", "rw", "street", "desil"}  # columns of their own
 
 
 def _key(text: str) -> str:
-    """Lower case, ASCII letters and digits only (the SQL path's ``WORD`` does the same)."""
+    """Lower case, ASCII letters and digits only (as ``checks.word``)."""
     return re.sub(r"[^0-9a-z]", "", text.lower())
 
 

@@ -1,11 +1,7 @@
-"""Bulk imports of poverty lists: the import itself, its staged rows and its issues.
+"""Bulk imports of poverty lists: the import itself and its issues.
 
-An ``ImportBatch`` is one uploaded file for one round. Its rows are staged in
-``StagedRow`` (COPY on PostgreSQL, batched inserts elsewhere) so that the checks across
-rows and against the existing data run set-wise in SQL and memory stays bounded; a CSV
-read by PostgreSQL's COPY skips it, its rows held in the import's temporary table
-(``fastpath``). Errors and warnings are ``ImportIssue`` rows. Staged rows are deleted
-when the import ends.
+An ``ImportBatch`` is one uploaded file for one round. Its rows are checked in memory, batch
+by batch (``checks``); errors and warnings are ``ImportIssue`` rows.
 """
 
 from __future__ import annotations
@@ -97,43 +93,6 @@ class ImportBatch(models.Model):
     @property
     def policy_region_code(self) -> str | None:
         return None
-
-
-class StagedRow(models.Model):
-    """One row of an import while it is checked (text as read, plus the parsed values)."""
-
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="+")
-    row = models.PositiveIntegerField()
-    valid = models.BooleanField(default=True)
-    no_kk = models.CharField(max_length=16)
-    nik = models.CharField(max_length=16)
-    name = models.CharField(max_length=120)
-    sex = models.CharField(max_length=1, blank=True)
-    birth_date = models.DateField(null=True)
-    relationship = models.CharField(max_length=20, blank=True)
-    village_code = models.CharField(max_length=13, blank=True)
-    birth_place = models.CharField(max_length=80, blank=True)
-    address = models.CharField(max_length=200, blank=True)
-    dusun = models.CharField(max_length=60, blank=True)
-    rt = models.CharField(max_length=3, blank=True)
-    rw = models.CharField(max_length=3, blank=True)
-    desil = models.PositiveSmallIntegerField(null=True)
-    presence = models.CharField(max_length=20, blank=True)
-    extra = models.JSONField(default=dict)
-    digest = models.CharField(max_length=24)
-
-    class Meta:
-        indexes = [
-            # The checks across rows: a NIK twice, a family's heads and villages, repeated rows.
-            models.Index(fields=["batch", "nik", "row"], name="staged_batch_nik_idx"),
-            models.Index(fields=["batch", "no_kk", "row"], name="staged_batch_kk_idx"),
-            models.Index(fields=["batch", "digest", "row"], name="staged_batch_digest_idx"),
-            # Building the changes: village by village, family by family.
-            models.Index(fields=["batch", "village_code", "no_kk", "row"], name="staged_batch_village_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.batch_id}:{self.row}"
 
 
 class ImportIssue(models.Model):

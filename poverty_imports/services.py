@@ -1,22 +1,20 @@
 """Bulk import of a poverty list into the draft submissions of a round.
 
 ``import_create`` checks and stores the upload and starts the background job;
-``import_run`` does the work:
+``import_run`` does the work, with one engine whatever the file (``reader`` and ``checks``):
 
-1. stream the file through the row checks (``validation``), staging the rows that pass in
-   ``StagedRow``; on PostgreSQL a CSV is loaded with COPY and checked in SQL instead, its rows
-   held in a temporary table (``fastpath``) that steps 2-4 read in place of ``StagedRow``;
-2. run the checks across rows and against the existing data set-wise in SQL: a row that
-   repeats another, a NIK twice, two heads in a family, a family in two villages, a NIK
-   present in another active family, a family registered in another village, a village
-   whose submission is no longer a draft;
-3. refuse the whole file when anything is wrong, unless only the valid rows were asked
-   for (then a family with any bad row is left out whole);
-4. turn the rows into proposed changes (new families, corrections with old and new values,
-   members added), skipping what the draft already proposes, so a second import of the
-   same file changes nothing. Deactivations are never inferred from a missing row.
+1. read the file in batches of text rows (polars for CSV, fastexcel for XLSX) and check each batch
+   with polars expressions, storing its issues (COPY into ``ImportIssue``);
+2. check the valid rows across rows, then against what the portal holds, read once from PostgreSQL
+   for the file's NIKs and family cards (joins in polars);
+3. refuse the whole file when anything is wrong, unless only the valid rows were asked for (then a
+   family with any bad row is left out whole);
+4. turn the rows into proposed changes (new families, corrections with old and new values, members
+   added) and hand them to the review chain's bulk service (``poverty_data.services_bulk``), which
+   skips what the draft already proposes, so a second import of the same file changes nothing.
+   Deactivations are never inferred from a missing row.
 
-Steps 3-4 run in one transaction: an import lands whole or not at all.
+Step 4 runs in one transaction: an import lands whole or not at all.
 """
 
 from __future__ import annotations
@@ -25,18 +23,18 @@ import csv
 import io
 import json
 import logging
+import resource
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import IO, Any, NamedTuple
+from typing import IO, Any
 
+import polars as pl
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
-from django.db import DatabaseError, connection, transaction
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, Window
-from django.db.models.functions import FirstValue
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,23 +48,22 @@ from poverty_data.models import (
     Presence,
     Round,
     Submission,
-    SubmissionChange,
-    SubmissionEvent,
     SubmissionState,
 )
 from poverty_data.services import is_pokja_member, to_json
+from poverty_data.services_bulk import NotDraft, submission_changes_add_bulk
 from regions.models import Level, Region
 
-from .indicators import indicator_parsers
-from .models import ImportBatch, ImportIssue, ImportStatus, StagedRow
-from .reader import SNIFF_BYTES, ImportFileError, detect_kind, read_rows
-from .report import ValidationReport
-from .staging import Stager
-from .validation import ERROR, WARNING, RowValidator
+from . import checks
+from .checks import ERROR, WARNING
+from .indicators import indicator_specs
+from .models import ImportBatch, ImportIssue, ImportStatus
+from .reader import SNIFF_BYTES, ImportFileError, SourceFile, detect_kind, read_frames
 
 logger = logging.getLogger(__name__)
 
-CHUNK_FAMILIES = 2000
+# Up to this many rows, the numbers of a file are looked up in the portal's indexes one by one.
+INDEX_LOOKUPS = 300_000
 # Family fields an import may set, from its columns: column -> model field.
 FAMILY_COLUMNS = {"alamat": "street", "dusun": "dusun", "rt": "rt", "rw": "rw", "desil": "desil"}
 
@@ -74,29 +71,38 @@ FAMILY_COLUMNS = {"alamat": "street", "dusun": "dusun", "rt": "rt", "rw": "rw", 
 # ---------------------------------------------------------------------------- upload
 
 
-def village_lookup_for(user: Any) -> Callable[[str], str]:
-    """'ok', 'unknown' or 'out_of_scope' for a village code; ``user`` None is the command line.
+def village_states_for(user: Any) -> Callable[[Iterable[str]], dict[str, str]]:
+    """'ok', 'unknown' or 'out_of_scope' for each of some village codes; ``user`` None is the command line.
 
-    The village codes are loaded once (a national list is 84,000 codes: a fraction of a second),
-    so a file spread over thousands of villages costs no query per village.
+    The village codes are read once for the whole import (a national list is 84,000 codes: a fraction
+    of a second; a few codes are looked up alone), and the access policy is asked once per distinct
+    code of the file, not per row nor per batch.
     """
     villages: set[str] | None = None
-    cache: dict[str, str] = {}
+    answers: dict[str, str] = {}
 
-    def lookup(code: str) -> str:
+    def state(code: str, known: bool) -> str:
+        if not known:
+            return "unknown"
+        if user is not None and not may_import_into(user, code):
+            return "out_of_scope"
+        return "ok"
+
+    def states(codes: Iterable[str]) -> dict[str, str]:
         nonlocal villages
-        if villages is None:
+        codes = list(codes)
+        new = [code for code in codes if code not in answers]
+        if villages is None and len(new) >= 1000:
             villages = set(Region.objects.filter(level=Level.DESA_KELURAHAN).values_list("code", flat=True))
-        if code not in cache:
-            if code not in villages:
-                cache[code] = "unknown"
-            elif user is not None and not may_import_into(user, code):
-                cache[code] = "out_of_scope"
-            else:
-                cache[code] = "ok"
-        return cache[code]
+        if villages is not None:
+            known = villages
+        else:
+            known = set(Region.objects.filter(level=Level.DESA_KELURAHAN, code__in=new).values_list("code", flat=True))
+        for code in new:
+            answers[code] = state(code, code in known)
+        return {code: answers[code] for code in codes}
 
-    return lookup
+    return states
 
 
 def may_import_into(user: Any, village_code: str) -> bool:
@@ -219,7 +225,6 @@ def import_from_path(
     village: Region | None = None,
     valid_only: bool = False,
     sheet: str = "",  # noqa: A002
-    fast: bool | None = None,
     on_progress: Callable[[int, str], None] | None = None,
 ) -> ImportBatch:
     """The command line's import (the server's operator: every village, no upload copy kept)."""
@@ -232,7 +237,7 @@ def import_from_path(
             created_by=None, round=round, village=village, file_name=str(path).rsplit("/", 1)[-1][:200],
             sheet=sheet, valid_only=valid_only, file_kind=kind,
         )  # fmt: skip
-        return import_run(batch=batch, stream=handle, fast=fast, on_progress=on_progress)
+        return import_run(batch=batch, stream=handle, on_progress=on_progress)
 
 
 # ---------------------------------------------------------------------------- the import
@@ -242,128 +247,76 @@ def import_from_path(
 class _Context:
     batch: ImportBatch
     user: Any
-    report: ValidationReport
-    bad_families: set[str]
-    issues: list[tuple[int, str, str, str]]
-    set_wise: bool = False  # PostgreSQL's path: new families and the bookkeeping written with INSERT … SELECT
-    held: bool = False  # the rows are held in fastpath's temporary table (a CSV read by COPY), not in StagedRow
+    source: SourceFile | None = None
+    file_error: str = ""
+    rows_read: int = 0
+    errors: int = 0
+    warnings: int = 0
+    rows: pl.DataFrame | None = None  # every row read: ``checks.check_rows``'s clean values and ``valid``
+    portal: checks.Portal | None = None
+    existing: pl.DataFrame | None = None  # the active families the file names (id, version and fields)
 
-    def issue(self, row: int, column: str, severity: str, message: str) -> None:
-        self.issues.append((row, column, severity, message))
-        if severity == ERROR:
-            self.report.errors += 1
-        else:
-            self.report.warnings += 1
-        if len(self.issues) >= 5000:
-            self.flush()
-
-    def flush(self) -> None:
-        write_issues(self.batch.pk, self.issues)
-        self.issues = []
-
-
-def write_issues(batch_id: int, issues: list[tuple[int, str, str, str]]) -> None:
-    """Store (row, column, severity, message) issues: COPY on PostgreSQL, where a national file may carry
-    hundreds of thousands of warnings; batched inserts elsewhere."""
-    if not issues:
-        return
-    if connection.vendor != "postgresql":
-        ImportIssue.objects.bulk_create(
-            [ImportIssue(batch_id=batch_id, row=r, column=c, severity=sv, message=m) for r, c, sv, m in issues],
-            batch_size=1000,
-        )
-        return
-    with connection.cursor() as cursor:
+    def store(self, issues: pl.DataFrame) -> None:
+        """Issues (row, ord, column, severity, message) into ``ImportIssue`` with COPY, in row order."""
+        if not issues.height:
+            return
+        counts = dict(issues.group_by("severity").len().iter_rows())
+        self.errors += counts.get(ERROR, 0)
+        self.warnings += counts.get(WARNING, 0)
+        data = io.BytesIO()
+        issues.sort("row", "ord", maintain_order=True).select(
+            pl.lit(self.batch.pk).alias("batch_id"), "row", "column", "severity", "message"
+        ).write_csv(data, include_header=False)
         table = ImportIssue._meta.db_table
-        with cursor.cursor.copy(f'COPY {table} (batch_id, row, "column", severity, message) FROM STDIN') as copy:
-            for row in issues:
-                copy.write_row((batch_id, *row))
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(
+                f'COPY {table} (batch_id, row, "column", severity, message) FROM STDIN WITH (FORMAT csv)'
+            ) as copy:
+                copy.write(data.getbuffer())
 
 
 def import_run(
     *,
     batch: ImportBatch,
     stream: IO[bytes] | None = None,
-    fast: bool | None = None,
     on_progress: Callable[[int, str], None] | None = None,
 ) -> ImportBatch:
     """Check and import ``batch``'s file (or ``stream``); the batch's counts and status say what happened."""
     progress = on_progress or (lambda done, message: None)
-    user = batch.created_by
     clock = _Clock(batch.pk)
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.CHECKING)
     ImportIssue.objects.filter(batch=batch).delete()
-    StagedRow.objects.filter(batch=batch).delete()
-    ctx = _Context(batch=batch, user=user, report=ValidationReport(), bad_families=set(), issues=[])
-    try:
-        return _run(ctx, stream, fast, progress, clock)
-    finally:
-        if ctx.held:  # an error on the way: the held rows and the session's settings go now if they can
-            _release_quietly()
-
-
-def _run(
-    ctx: _Context, stream: IO[bytes] | None, fast: bool | None, progress: Callable[[int, str], None], clock: _Clock
-) -> ImportBatch:
-    batch = ctx.batch
+    ctx = _Context(batch=batch, user=batch.created_by)
     handle = stream or batch.file.open("rb")
     try:
-        _stage(ctx, handle, fast=fast, progress=progress)
+        _check_file(ctx, handle, progress)
     finally:
         if stream is None:
             handle.close()
     clock.lap("read and row checks")
-    if ctx.report.file_error:
-        ctx.flush()
+    if ctx.file_error:
         return _finish(batch, ctx, ImportStatus.REFUSED)
-    progress(ctx.report.rows_read, _("Checking across rows and against the portal's data"))
+    progress(ctx.rows_read, _("Checking across rows and against the portal's data"))
     _check_across_rows(ctx)
     clock.lap("checks across rows")
     _check_against_portal(ctx)
     clock.lap("checks against the portal")
-    if ctx.report.errors and batch.valid_only:
-        _drop_bad_families(ctx)
-    ctx.flush()
-    if ctx.report.errors and not batch.valid_only:
-        _clear(ctx)
+    if ctx.errors and batch.valid_only:
+        ctx.rows, issues = checks.leave_out_bad_families(ctx.rows)
+        ctx.store(issues)
+    if ctx.errors and not batch.valid_only:
         return _finish(batch, ctx, ImportStatus.REFUSED)
-    progress(ctx.report.rows_read, _("Writing the changes into the submissions"))
+    progress(ctx.rows_read, _("Writing the changes into the submissions"))
     try:
         with transaction.atomic():
-            counts = _write_changes(ctx)
-    except NoLongerDraft as exc:
-        ctx.report.file_error = exc.message
-        _clear(ctx)
+            counts = _write_changes(ctx, clock)
+    except NotDraft as exc:
+        ctx.file_error = NoLongerDraft(exc.codes).message
         return _finish(batch, ctx, ImportStatus.REFUSED)
     for key, value in counts.items():
         setattr(batch, key, value)
     clock.lap("changes written")
-    _clear(ctx)
-    clock.lap("staging cleared")
     return _finish(batch, ctx, ImportStatus.IMPORTED)
-
-
-def _clear(ctx: _Context) -> None:
-    """The staged rows go: the batch's StagedRow, or the temporary table that held them."""
-    if ctx.held:
-        from . import fastpath
-
-        fastpath.release()
-        ctx.held = False
-    else:
-        StagedRow.objects.filter(batch=ctx.batch).delete()
-
-
-def _release_quietly() -> None:
-    from . import fastpath
-
-    if connection.needs_rollback or connection.connection is None:
-        return  # a broken transaction or connection: the table goes with the connection
-    try:
-        with transaction.atomic():
-            fastpath.release()
-    except DatabaseError:
-        logger.warning("the import's temporary table could not be dropped; it goes with the connection")
 
 
 class _Clock:
@@ -375,391 +328,309 @@ class _Clock:
 
     def lap(self, step: str) -> None:
         now = time.perf_counter()
-        logger.info("import %s: %s in %.2f s", self.batch_id, step, now - self.last)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        logger.info("import %s: %s in %.2f s (peak memory so far %d MB)", self.batch_id, step, now - self.last, peak)
         self.last = now
 
 
-def _stage(ctx: _Context, handle: IO[bytes], *, fast: bool | None, progress: Callable[[int, str], None]) -> None:
-    """Read, check and stage the file's rows: set-wise in SQL on PostgreSQL for a CSV, row by row otherwise.
-
-    ``fast``: None chooses by database, True asks for the SQL path (PostgreSQL only), False the portable path.
-    """
-    batch, report = ctx.batch, ctx.report
-    today = timezone.localdate()
-    if fast is None:
-        fast = connection.vendor == "postgresql"
-    elif fast and connection.vendor != "postgresql":
-        raise ValueError("the SQL path needs PostgreSQL")
-    ctx.set_wise = fast
-    if fast:
-        from . import fastpath
-
-        handle.seek(0)
-        try:
-            kind = detect_kind(handle.read(SNIFF_BYTES))
-        except ImportFileError as exc:
-            report.file_error = exc.message
-            return
-        if kind == "csv" and fastpath.stage(ctx, handle, progress=progress, today=today):
-            batch.file_kind = "csv"
-            return
-    handle.seek(0)
-    try:
-        report.source, rows = read_rows(handle, village_given=batch.village_id is not None, sheet=batch.sheet or None)
-    except ImportFileError as exc:
-        report.file_error = exc.message
-        return
-    validator = RowValidator(
-        village_lookup=village_lookup_for(ctx.user),
-        village=batch.village.code if batch.village_id else None,
-        cross_row=False,
-        extra_parsers=indicator_parsers(),
-        today=today,
+def rules_for(user: Any, village: str | None, today: Any = None) -> checks.Rules:
+    """What the row checks need from the portal: the villages (and which the user may import into), the kecamatan."""
+    return checks.Rules(
+        village_state=village_states_for(user),
+        kecamatan=set(Region.objects.filter(level=Level.KECAMATAN).values_list("code", flat=True)),
+        village=village,
+        today=today or timezone.localdate(),
     )
-    stager = Stager(batch.pk, fast=None if fast else False)
+
+
+def _check_file(ctx: _Context, handle: IO[bytes], progress: Callable[[int, str], None]) -> None:
+    """Read the file in batches, checking each as it comes: the clean rows are kept, the issues stored."""
+    batch = ctx.batch
     try:
-        for row in rows:
-            report.rows_read += 1
-            record, issues = validator.check(row)
-            for issue in issues:
-                ctx.issue(issue.row, issue.column, issue.severity, issue.message)
-            if record is None:
-                kk = str(row.values.get("no_kk") or "").strip()
-                if kk:
-                    ctx.bad_families.add(kk)
-            else:
-                stager.add(record)
-            if report.rows_read % 10_000 == 0:
-                progress(report.rows_read, _("%(count)d rows read") % {"count": report.rows_read})
+        ctx.source, frames = read_frames(handle, village_given=batch.village_id is not None, sheet=batch.sheet or None)
     except ImportFileError as exc:
-        report.file_error = exc.message
+        ctx.file_error = exc.message
         return
-    stager.flush()
-    batch.file_kind = report.source.kind
-
-
-def _flag(ctx: _Context, rows: Iterator[tuple], column: str, message: Callable[..., str]) -> None:
-    """Record an error for each (row, *detail) and mark those staged rows invalid."""
-    flagged: list[int] = []
-    for row, *detail in rows:
-        ctx.issue(row, column, ERROR, message(*detail))
-        flagged.append(row)
-    for start in range(0, len(flagged), 1000):
-        StagedRow.objects.filter(batch=ctx.batch, row__in=flagged[start : start + 1000]).update(valid=False)
-
-
-def _later_rows(ctx: _Context, key: str, extra: Q | None = None) -> Iterator[tuple[int, int, str]]:
-    """(row, first row, no_kk) for every valid row whose ``key`` already appeared on an earlier valid row."""
-    rows = StagedRow.objects.filter(batch=ctx.batch, valid=True)
-    if extra is not None:
-        rows = rows.filter(extra)
-    firsts = rows.annotate(first=Window(Min("row"), partition_by=[F(key)])).filter(row__gt=F("first"))
-    return ((r, first, kk) for r, first, kk in firsts.values_list("row", "first", "no_kk").order_by("row").iterator())
+    rules = rules_for(ctx.user, batch.village.code if batch.village_id else None)
+    result = checks.check_frames(frames, ctx.source, rules, on_batch=lambda issues: ctx.store(issues),
+                                 progress=lambda done: progress(done, _("%(count)d rows read") % {"count": done}))  # fmt: skip
+    ctx.file_error, ctx.rows = result.file_error, result.rows
+    ctx.rows_read = result.rows_read
+    if ctx.file_error:
+        # Nothing of a file that cannot be read is kept: not even the issues of the rows before the damage.
+        ImportIssue.objects.filter(batch=batch).delete()
+        ctx.errors = ctx.warnings = 0
+        return
+    batch.file_kind = ctx.source.kind
 
 
 def _check_across_rows(ctx: _Context) -> None:
-    if ctx.held:
-        from . import fastpath
-
-        fastpath.check_across_rows(ctx)
-        return
-    _flag(
-        ctx,
-        ((r, f) for r, f, _kk in _later_rows(ctx, "digest")),
-        "",
-        lambda first: _("This row repeats row %(first)d exactly.") % {"first": first},
-    )
-    _flag(
-        ctx,
-        ((r, f) for r, f, _kk in _later_rows(ctx, "nik")),
-        "nik",
-        lambda first: _("This NIK already appears on row %(first)d.") % {"first": first},
-    )
-    _flag(
-        ctx,
-        ((r, f) for r, f, _kk in _later_rows(ctx, "no_kk", Q(relationship="head"))),
-        "hubungan_keluarga",
-        lambda first: _("The family already has a head on row %(first)d.") % {"first": first},
-    )
-    split = (
-        StagedRow.objects.filter(batch=ctx.batch, valid=True)
-        .annotate(first_village=Window(FirstValue("village_code"), partition_by=[F("no_kk")], order_by=F("row").asc()))
-        .exclude(village_code=F("first_village"))
-        .values_list("row", "no_kk", "first_village")
-        .order_by("row")
-    )
-    _flag(
-        ctx,
-        split.iterator(),
-        "kode_desa",
-        lambda kk, village: (
-            _("The family %(kk)s is already listed in village %(village)s.") % {"kk": "…" + kk[-4:], "village": village}
-        ),
-    )
-    headless = (
-        StagedRow.objects.filter(batch=ctx.batch, valid=True)
-        .values("no_kk")
-        .annotate(heads=Count("pk", filter=Q(relationship="head")), first=Min("row"))
-        .filter(heads=0)
-        .order_by("first")
-    )
-    for family in headless.iterator():
-        ctx.issue(
-            family["first"],
-            "hubungan_keluarga",
-            WARNING,
-            _("The family with No. KK ending %(end)s has no head.") % {"end": family["no_kk"][-4:]},
-        )
+    ctx.rows, found = checks.check_across(ctx.rows)
+    ctx.store(pl.concat(found))
 
 
 def _check_against_portal(ctx: _Context) -> None:
-    if ctx.held:
-        from . import fastpath
+    ctx.portal, ctx.existing = _read_portal(ctx)
+    ctx.rows, found = checks.check_against_portal(ctx.rows, ctx.portal)
+    ctx.store(pl.concat(found))
 
-        fastpath.check_against_portal(ctx)
-        return
-    staged = StagedRow.objects.filter(batch=ctx.batch, valid=True)
-    # A NIK present in another active family anywhere in the portal.
-    taken = (
-        staged.filter(
-            nik__in=Member.objects.filter(presence__in=PRESENT, family__status=FamilyStatus.ACTIVE).values("nik")
+
+def _copy_keys(cursor: Any, table: str, values: pl.Series) -> None:
+    cursor.execute(f"DROP TABLE IF EXISTS {table}")
+    cursor.execute(f"CREATE TEMP TABLE {table} (key text)")
+    data = io.BytesIO()
+    values.unique().sort().to_frame().write_csv(data, include_header=False)
+    with cursor.cursor.copy(f"COPY {table} (key) FROM STDIN WITH (FORMAT csv)") as copy:
+        copy.write(data.getbuffer())
+    cursor.execute(f"ANALYZE {table}")
+
+
+def _query_frame(cursor: Any, sql: str, params: list, schema: dict[str, Any]) -> pl.DataFrame:
+    cursor.execute(sql, params)
+    return pl.DataFrame(cursor.fetchall(), schema=schema, orient="row")
+
+
+def _read_portal(ctx: _Context) -> tuple[checks.Portal, pl.DataFrame]:
+    """What the portal holds about the file's valid rows, read once: the present members of active families with
+    its NIKs, the active families with its No. KK (with the fields a correction compares), the closed villages."""
+    valid = ctx.rows.lazy().filter(pl.col("valid")).select("nik", "no_kk", "village_code").collect()
+    members, families = Member._meta.db_table, Family._meta.db_table
+    fields = _family_fields(ctx)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if valid.height <= INDEX_LOOKUPS:
+            # A file of a kabupaten or a village: index lookups of its numbers beat reading the portal's
+            # millions of members; the planner, counting on cold disks, would scan them.
+            cursor.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; SET LOCAL jit = off")
+        _copy_keys(cursor, "import_niks", valid.get_column("nik"))
+        _copy_keys(cursor, "import_kks", valid.get_column("no_kk"))
+        holders = _query_frame(
+            cursor,
+            f"SELECT m.nik, f.no_kk, f.village_code FROM import_niks k JOIN {members} m ON m.nik = k.key "  # noqa: S608
+            f"JOIN {families} f ON f.id = m.family_id WHERE m.presence = ANY(%s) AND f.status = %s",
+            [list(PRESENT), FamilyStatus.ACTIVE],
+            {"nik": pl.String, "no_kk": pl.String, "village_code": pl.String},
         )
-        .values_list("row", "nik", "no_kk")
-        .order_by("row")
-    )
-    owners: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    found = list(taken.iterator())
-    for start in range(0, len(found), 1000):
-        chunk = {nik for _r, nik, _kk in found[start : start + 1000]}
-        for nik, kk, village in Member.objects.filter(
-            nik__in=chunk, presence__in=PRESENT, family__status=FamilyStatus.ACTIVE
-        ).values_list("nik", "family__no_kk", "family__village_code"):
-            owners[nik].add((kk, village))
-    _flag(
-        ctx,
-        ((row, sorted(v for k, v in owners[nik] if k != kk)) for row, nik, kk in found
-         if any(k != kk for k, _v in owners[nik])),
-        "nik",
-        lambda villages: _("This NIK belongs to a present member of another active family (%(where)s).")
-        % {"where": ", ".join(villages)},
-    )  # fmt: skip
-    # A family card already registered in another village.
-    moved = (
-        staged.filter(
-            no_kk__in=Family.objects.filter(status=FamilyStatus.ACTIVE).values("no_kk"),
+        columns = ", ".join(f"f.{connection.ops.quote_name(Family._meta.get_field(f).column)}" for f in fields)
+        cursor.execute(
+            f"SELECT f.id, f.version, f.no_kk, f.village_code{', ' + columns if columns else ''} "  # noqa: S608
+            f"FROM import_kks k JOIN {families} f ON f.no_kk = k.key WHERE f.status = %s",
+            [FamilyStatus.ACTIVE],
         )
-        .values_list("row", "no_kk", "village_code")
-        .order_by("row")
-    )
-    elsewhere: list[tuple[int, str]] = []
-    rows = list(moved.iterator())
-    for start in range(0, len(rows), 1000):
-        chunk = rows[start : start + 1000]
-        where: dict[str, set[str]] = defaultdict(set)
-        for kk, village in Family.objects.filter(
-            status=FamilyStatus.ACTIVE, no_kk__in={kk for _r, kk, _v in chunk}
-        ).values_list("no_kk", "village_code"):
-            where[kk].add(village)
-        elsewhere += [
-            (row, sorted(where[kk])[0]) for row, kk, village in chunk if where[kk] and village not in where[kk]
-        ]
-    _flag(
-        ctx,
-        iter(elsewhere),
-        "kode_desa",
-        lambda village: (
-            _("This family is registered in village %(village)s; a move between villages is not an import.")
-            % {"village": village}
-        ),
-    )
-    # A village whose submission in this round is past draft.
-    villages = set(staged.values_list("village_code", flat=True).distinct())
-    closed = dict(
-        Submission.objects.filter(round=ctx.batch.round, village_code__in=villages)
-        .exclude(state=SubmissionState.DRAFT)
-        .values_list("village_code", "state")
-    )
-    if closed:
+        specs = indicator_specs()
+        types = {f: pl.Int64 if f == "desil" else pl.Boolean if f in specs and specs[f].kind == "bool" else pl.String
+                 for f in fields}  # fmt: skip
+        existing = pl.DataFrame(
+            cursor.fetchall(),
+            schema={"family_id": pl.Int64, "version": pl.Int64, "no_kk": pl.String, "village_code": pl.String, **types},
+            orient="row",
+        )
+        cursor.execute("DROP TABLE import_niks, import_kks")
+        cursor.execute(
+            f"SELECT village_code, state FROM {Submission._meta.db_table} WHERE round_id = %s AND state <> %s",  # noqa: S608
+            [ctx.batch.round_id, SubmissionState.DRAFT],
+        )
         labels = dict(SubmissionState.choices)
-        _flag(
-            ctx,
-            staged.filter(village_code__in=list(closed)).values_list("row", "village_code").order_by("row").iterator(),
-            "kode_desa",
-            lambda village: (
-                _("The submission of village %(village)s is %(state)s; only a draft takes an import.")
-                % {"village": village, "state": labels[closed[village]]}
-            ),
-        )
+        codes = set(valid.get_column("village_code").unique().to_list())
+        closed = {code: str(labels[state]) for code, state in cursor.fetchall() if code in codes}
+    portal = checks.Portal(members=holders, families=existing.select("no_kk", "village_code"), closed=closed)
+    return portal, existing
 
 
-def _drop_bad_families(ctx: _Context) -> None:
-    """Only valid rows were asked for: a family with any bad row is left out whole."""
-    if ctx.held:
-        from . import fastpath
-
-        fastpath.drop_bad_families(ctx)
-        return
-    bad = set(ctx.bad_families)
-    bad |= set(StagedRow.objects.filter(batch=ctx.batch, valid=False).values_list("no_kk", flat=True))
-    kks = sorted(bad)
-    for start in range(0, len(kks), 1000):
-        chunk = kks[start : start + 1000]
-        rows = StagedRow.objects.filter(batch=ctx.batch, valid=True, no_kk__in=chunk).values_list("row", flat=True)
-        for row in rows:
-            ctx.issue(row, "no_kk", WARNING, _("Left out with its family: another row of the family has an error."))
-        StagedRow.objects.filter(batch=ctx.batch, valid=True, no_kk__in=chunk).update(valid=False)
+def _family_fields(ctx: _Context) -> list[str]:
+    """The family fields the file's columns may correct."""
+    columns = set(ctx.source.columns) if ctx.source else set()
+    fields = [field for column, field in FAMILY_COLUMNS.items() if column in columns]
+    return fields + [name for name in indicator_specs() if name in columns]
 
 
 # ---------------------------------------------------------------------------- writing the changes
 
 
-class Staged(NamedTuple):
-    """A staged row read as a plain tuple (building changes for a million rows skips model instances)."""
+def _write_changes(ctx: _Context, clock: _Clock) -> dict[str, int]:
+    """The valid rows as proposed changes, handed to the review chain's bulk service in one call."""
+    batch, user = ctx.batch, ctx.user
+    valid = ctx.rows.get_column("valid")
+    rows = (ctx.rows if valid.all() else ctx.rows.filter(valid)).drop("valid", "raw_kk")
+    ctx.rows = None  # what is left to write is all this import still needs
+    counts = {"families_new": 0, "families_corrected": 0, "members_added": 0, "changes_created": 0}
+    fields = _family_fields(ctx)
+    existing = ctx.existing.join(
+        rows.select("village_code", "no_kk").unique(), on=["village_code", "no_kk"], how="semi"
+    )
+    # (An empty portal holds none of the file's families: the rows are not copied then.)
+    new_rows = rows.join(existing, on=["village_code", "no_kk"], how="anti") if existing.height else rows
+    new = _new_families(new_rows)
+    counts["families_new"] = new.height
+    clock.lap("new families built")
+    known_rows = rows.join(existing.select("village_code", "no_kk", "family_id"), on=["village_code", "no_kk"])
+    corrections, corrected, added = _corrections(ctx, known_rows, existing, fields)
+    counts["families_corrected"], counts["members_added"] = corrected, added
+    changes = pl.concat([new, corrections], how="vertical_relaxed") if corrections.height else new
+    clock.lap("corrections compared")
+    created = submission_changes_add_bulk(
+        round=batch.round, changes=changes, user=user,
+        detail=_("%(count)d changes imported from %(file)s").replace("%(file)s", batch.file_name.replace("%", "%%")),
+    )  # fmt: skip
+    counts["changes_created"] = sum(created.values())
+    counts["submissions"] = len(created)
+    counts["rows_valid"] = rows.height
+    if created:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {batch.touched.through._meta.db_table} (importbatch_id, submission_id) "  # noqa: S608
+                "SELECT %s, unnest(%s::bigint[])",
+                [batch.pk, sorted(created)],
+            )
+    clock.lap("batch linked to its submissions")
+    return counts
 
-    row: int
-    no_kk: str
-    nik: str
-    name: str
-    sex: str
-    birth_date: Any
-    relationship: str
-    village_code: str
-    birth_place: str
-    address: str
-    dusun: str
-    rt: str
-    rw: str
-    desil: int | None
-    presence: str
-    extra: dict[str, Any]
+
+def _blank_to_null(expr: pl.Expr) -> pl.Expr:
+    return pl.when(expr != "").then(expr)
 
 
-def _member_data(row: Staged, columns: set[str]) -> dict[str, Any]:
-    data = {
-        "nik": row.nik, "name": row.name, "sex": row.sex, "birth_date": to_json(row.birth_date),
-        "relationship": row.relationship,
-    }  # fmt: skip
-    if row.birth_place:
-        data["birth_place"] = row.birth_place
-    if "status_kehadiran" in columns:
-        data["presence"] = row.presence
-    return data
+def _member_struct(rows: pl.DataFrame, presence: pl.Expr | None = None) -> pl.Expr:
+    """A member's proposed data as JSON (the birth place only when given)."""
+    return pl.struct(
+        nik=pl.col("nik"), name=pl.col("name"), sex=pl.col("sex"), birth_date=pl.col("birth_date").dt.to_string("%Y-%m-%d"),
+        relationship=pl.col("relationship"), presence=presence if presence is not None else pl.lit(Presence.NEW),
+        birth_place=_blank_to_null(pl.col("birth_place")),
+    ).struct.json_encode().str.replace(',"birth_place":null', "", literal=True)  # fmt: skip
 
 
-def _family_data(row: Staged, columns: set[str]) -> dict[str, Any]:
-    data: dict[str, Any] = {"no_kk": row.no_kk}
-    values = {"street": row.address, "dusun": row.dusun, "rt": row.rt, "rw": row.rw, "desil": row.desil}
-    for column, field in FAMILY_COLUMNS.items():
-        # An empty cell proposes nothing: it does not blank what the portal holds.
-        if column in columns and values[field] not in ("", None):
-            data[field] = values[field]
-    data.update(row.extra or {})  # the indicator columns, already parsed
-    return data
+_NULL_FIELD = r',"[a-z_]+":null'
+
+
+def _new_families(rows: pl.DataFrame) -> pl.DataFrame:
+    """One NEW_FAMILY change per family the portal does not hold: its fields from its first row, its members in order.
+
+    Built a few villages at a time (a part of about ``PAYLOAD_ROWS`` rows): only the payloads are kept whole."""
+    if not rows.height:
+        return pl.DataFrame(schema=CHANGE_SCHEMA)
+    parts = max(1, -(-rows.height // PAYLOAD_ROWS))
+    if parts == 1:
+        return _new_family_changes(rows)
+    part = pl.col("village_code").hash() % parts
+    return pl.concat([_new_family_changes(rows.filter(part == i)) for i in range(parts)])
+
+
+def _new_family_changes(rows: pl.DataFrame) -> pl.DataFrame:
+    extras = [c for c in rows.columns if c.startswith("x_")]
+    family = (
+        pl.struct(
+            no_kk=pl.col("no_kk"), street=_blank_to_null(pl.col("address")), dusun=_blank_to_null(pl.col("dusun")),
+            rt=_blank_to_null(pl.col("rt")), rw=_blank_to_null(pl.col("rw")), desil=pl.col("desil"),
+            **{c[2:]: pl.col(c) for c in extras},
+        )
+        .struct.json_encode()
+        .str.replace_all(_NULL_FIELD, "")
+    )  # fmt: skip
+    # The rows are in the file's order already (the batches are read in order, filters and joins keep it).
+    members = (
+        rows.select("village_code", "no_kk", member=_member_struct(rows))
+        .group_by("village_code", "no_kk", maintain_order=True)
+        .agg(pl.col("member").str.join(","))
+    )
+    firsts = rows.group_by("village_code", "no_kk", maintain_order=True).first()
+    return members.join(
+        firsts.select("village_code", "no_kk", family=family), on=["village_code", "no_kk"], maintain_order="left"
+    ).select(
+        "village_code",
+        kind=pl.lit(ChangeKind.NEW_FAMILY),
+        family_id=pl.lit(None, pl.Int64),
+        member_id=pl.lit(None, pl.Int64),
+        field=pl.lit(None, pl.String),
+        old_value=pl.lit(None, pl.String),
+        new_value=pl.lit(None, pl.String),
+        payload=pl.concat_str([pl.lit('{"family":'), pl.col("family"), pl.lit(',"members":['), pl.col("member"),
+                               pl.lit("]}")]),
+        base_version=pl.lit(None, pl.Int64),
+    )  # fmt: skip
+
+
+PAYLOAD_ROWS = 100_000
+CHANGE_SCHEMA = {
+    "village_code": pl.String, "kind": pl.String, "family_id": pl.Int64, "member_id": pl.Int64, "field": pl.String,
+    "old_value": pl.String, "new_value": pl.String, "payload": pl.String, "base_version": pl.Int64,
+}  # fmt: skip
+MEMBER_FIELDS = ("name", "sex", "birth_date", "relationship", "birth_place", "presence")
+
+
+def _json(expr: pl.Expr) -> pl.Expr:
+    """A value as JSON text (a date as its ISO string, a missing value as ``null``)."""
+    return pl.struct(v=expr).struct.json_encode().str.strip_prefix('{"v":').str.strip_suffix("}")
+
+
+def _corrections(
+    ctx: _Context, rows: pl.DataFrame, existing: pl.DataFrame, fields: list[str]
+) -> tuple[pl.DataFrame, int, int]:
+    """The changes to families the portal holds: corrected fields (old and new values) and members added.
+    Returns them with the number of families corrected and of members added."""
+    if not rows.height:
+        return pl.DataFrame(schema=CHANGE_SCHEMA), 0, 0
+    members = _members_of(existing.get_column("family_id").to_list())
+    found: list[pl.DataFrame] = []
+
+    def change(frame: pl.DataFrame, kind: str | pl.Expr, field: str, old: pl.Expr, new: pl.Expr, version: str,
+               member: pl.Expr) -> pl.DataFrame:  # fmt: skip
+        return frame.select(
+            "village_code", kind=kind if isinstance(kind, pl.Expr) else pl.lit(kind), family_id=pl.col("family_id"),
+            member_id=member, field=pl.lit(field), old_value=_json(old), new_value=_json(new),
+            payload=pl.lit(None, pl.String), base_version=pl.col(version).cast(pl.Int64),
+        )  # fmt: skip
+
+    # The family's fields, from its first row; an empty cell proposes nothing.
+    values = {"street": "address", "dusun": "dusun", "rt": "rt", "rw": "rw", "desil": "desil"}
+    firsts = rows.sort("row").group_by("family_id", maintain_order=True).first()
+    firsts = firsts.join(existing.drop("no_kk", "village_code"), on="family_id", suffix="_old")
+    for field in fields:
+        new = pl.col(values.get(field, f"x_{field}"))
+        old = pl.col(f"{field}_old" if f"{field}_old" in firsts.columns else field)
+        new_typed = new.cast(firsts.schema[old.meta.output_name()]) if field == "desil" else new
+        differs = new.is_not_null() & (new.cast(pl.String) != "") & new_typed.ne_missing(old)
+        found.append(change(firsts.filter(differs), ChangeKind.FAMILY_FIELD, field, old, new_typed, "version",
+                            pl.lit(None, pl.Int64)))  # fmt: skip
+    joined = rows.join(members, on=["family_id", "nik"], how="left", suffix="_old")
+    added = joined.filter(pl.col("member_id").is_null())
+    found_added = added.select(
+        "village_code", kind=pl.lit(ChangeKind.MEMBER_ADDED), family_id=pl.col("family_id"),
+        member_id=pl.lit(None, pl.Int64), field=pl.lit(None, pl.String), old_value=pl.lit(None, pl.String),
+        new_value=pl.lit(None, pl.String), payload=_member_struct(added), base_version=pl.lit(None, pl.Int64),
+    )  # fmt: skip
+    known = joined.filter(pl.col("member_id").is_not_null())
+    with_presence = "status_kehadiran" in (ctx.source.columns if ctx.source else ())
+    for field in MEMBER_FIELDS:
+        if field == "presence" and not with_presence:
+            continue
+        new, old = pl.col(field), pl.col(f"{field}_old")
+        differs = new.ne_missing(old)
+        if field == "birth_place":
+            differs = differs & (new != "")
+        kind = ChangeKind.MEMBER_PRESENCE if field == "presence" else ChangeKind.MEMBER_FIELD
+        value = (lambda e: e.dt.to_string("%Y-%m-%d")) if field == "birth_date" else (lambda e: e)
+        found.append(change(known.filter(differs), kind, field, value(old), value(new), "member_version",
+                            pl.col("member_id")))  # fmt: skip
+    corrections = pl.concat(found, how="vertical_relaxed")
+    corrected = corrections.get_column("family_id").n_unique()
+    return pl.concat([corrections, found_added], how="vertical_relaxed"), corrected, added.height
+
+
+def _members_of(family_ids: list[int]) -> pl.DataFrame:
+    schema = {"member_id": pl.Int64, "family_id": pl.Int64, "nik": pl.String, "member_version": pl.Int64,
+              **{f"{f}_old": pl.Date if f == "birth_date" else pl.String for f in MEMBER_FIELDS}}  # fmt: skip
+    if not family_ids:
+        return pl.DataFrame(schema=schema)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, family_id, nik, version, {', '.join(MEMBER_FIELDS)} FROM {Member._meta.db_table} "  # noqa: S608
+            "WHERE family_id = ANY(%s)",
+            [family_ids],
+        )
+        return pl.DataFrame(cursor.fetchall(), schema=schema, orient="row")
 
 
 def _same(a: Any, b: Any) -> bool:
     return json.dumps(to_json(a), sort_keys=True) == json.dumps(to_json(b), sort_keys=True)
-
-
-def _write_changes(ctx: _Context) -> dict[str, int]:
-    batch, user = ctx.batch, ctx.user
-    columns = set(ctx.report.source.columns)
-    staged = StagedRow.objects.filter(batch=batch, valid=True)
-    counts = {"families_new": 0, "families_corrected": 0, "members_added": 0, "changes_created": 0}
-    created_per_submission: dict[int, int] = defaultdict(int)
-    rows = staged.order_by("village_code", "no_kk", "row")
-    values: Iterator[tuple] = iter(())
-    if ctx.set_wise:
-        from . import fastpath
-
-        submissions = {code: Sub(*sub) for code, sub in fastpath.submissions_for(batch, user, held=ctx.held).items()}
-        counts["families_new"], created = fastpath.new_families(
-            batch, user, {code: tuple(sub) for code, sub in submissions.items()}, held=ctx.held
-        )
-        for pk, n in created.items():
-            created_per_submission[pk] += n
-        counts["changes_created"] += sum(created.values())
-        # What is left for the row-by-row comparison: the families the portal holds.
-        if ctx.held:
-            values = fastpath.held_rows(
-                f"AND EXISTS (SELECT 1 FROM {Family._meta.db_table} x WHERE x.no_kk = c.no_kk "  # noqa: S608
-                "AND x.village_code = c.village_code AND x.status = %s)",
-                [FamilyStatus.ACTIVE],
-            )
-        else:
-            rows = rows.filter(
-                Exists(
-                    Family.objects.filter(
-                        no_kk=OuterRef("no_kk"), village_code=OuterRef("village_code"), status=FamilyStatus.ACTIVE
-                    )
-                )
-            )
-    else:
-        village_codes = sorted(set(staged.values_list("village_code", flat=True).distinct()))
-        submissions = _submissions_for(batch, village_codes, user)
-    if not ctx.held:
-        values = rows.values_list(*Staged._fields).iterator(chunk_size=5000)
-
-    def families() -> Iterator[tuple[str, str, list[Staged]]]:
-        current: list[Staged] = []
-        for values_ in values:
-            row = Staged(*values_)
-            if current and (row.village_code, row.no_kk) != (current[0].village_code, current[0].no_kk):
-                yield current[0].village_code, current[0].no_kk, current
-                current = []
-            current.append(row)
-        if current:
-            yield current[0].village_code, current[0].no_kk, current
-
-    chunk: list[tuple[str, str, list[Staged]]] = []
-    for group in families():
-        chunk.append(group)
-        if len(chunk) >= CHUNK_FAMILIES:
-            _write_chunk(chunk, submissions, columns, user, counts, created_per_submission)
-            chunk = []
-    if chunk:
-        _write_chunk(chunk, submissions, columns, user, counts, created_per_submission)
-
-    touched_ids = sorted(pk for pk, n in created_per_submission.items() if n)
-    if ctx.set_wise:
-        fastpath.mark_touched(batch, user, {pk: created_per_submission[pk] for pk in touched_ids})
-    else:
-        _mark_touched(batch, user, submissions, touched_ids, created_per_submission)
-    counts["submissions"] = len(touched_ids)
-    counts["rows_valid"] = fastpath.count_valid() if ctx.held else staged.count()
-    return counts
-
-
-def _mark_touched(batch, user, submissions, touched_ids, created_per_submission) -> None:
-    now = timezone.now()
-    for start in range(0, len(touched_ids), 1000):
-        Submission.objects.filter(pk__in=touched_ids[start : start + 1000]).update(
-            version=F("version") + 1, updated_at=now
-        )
-    versions = {sub.pk: sub.version for sub in submissions.values()}
-    for start in range(0, len(touched_ids), 2000):
-        chunk = touched_ids[start : start + 2000]
-        SubmissionEvent.objects.bulk_create(
-            [
-                SubmissionEvent(
-                    submission_id=pk,
-                    action=SubmissionEvent.Action.EDITED,
-                    version=versions[pk] + 1,
-                    detail=_("%(count)d changes imported from %(file)s")
-                    % {"count": created_per_submission[pk], "file": batch.file_name},
-                    user=user,
-                    at=now,
-                )
-                for pk in chunk
-            ],
-            batch_size=1000,
-        )
-        batch.touched.add(*chunk)
-
-
-class Sub(NamedTuple):
-    pk: int
-    version: int
 
 
 class NoLongerDraft(Exception):  # noqa: N818 - reads as the situation it reports
@@ -772,237 +643,39 @@ class NoLongerDraft(Exception):  # noqa: N818 - reads as the situation it report
         super().__init__(self.message)
 
 
-def _submissions_for(batch: ImportBatch, codes: list[str], user: Any) -> dict[str, Sub]:
-    """(id, version) of the draft submission of each village in the round, created when missing.
-
-    The submissions are locked (in code order) until the changes are written and still must be
-    drafts: the Pokja may have submitted one while the file was checked, and a second import of
-    the same file waits here and then finds the first one's changes already proposed.
-    Plain tuples in chunks of 2,000 villages: a national file touches 84,000 submissions.
-    """
-    found: dict[str, Sub] = {}
-    for start in range(0, len(codes), 2000):
-        chunk = codes[start : start + 2000]
-        existing: dict[str, Sub] = {}
-        moved_on: list[str] = []
-        for code, pk, version, state in (
-            Submission.objects.select_for_update()
-            .filter(round=batch.round, village_code__in=chunk)
-            .order_by("village_code")
-            .values_list("village_code", "pk", "version", "state")
-        ):
-            existing[code] = Sub(pk, version)
-            if state != SubmissionState.DRAFT:
-                moved_on.append(code)
-        if moved_on:
-            raise NoLongerDraft(moved_on)
-        missing = [c for c in chunk if c not in existing]
-        if missing:
-            regions = dict(Region.objects.filter(code__in=missing).values_list("code", "pk"))
-            # A concurrent import may be creating the same drafts: its rows win, ours are skipped.
-            Submission.objects.bulk_create(
-                [Submission(round=batch.round, village_id=regions[c], village_code=c) for c in missing],
-                batch_size=1000,
-                ignore_conflicts=True,
-            )
-            created: dict[str, Sub] = {}
-            for code, pk, version, state in (
-                Submission.objects.select_for_update()
-                .filter(round=batch.round, village_code__in=missing)
-                .order_by("village_code")
-                .values_list("village_code", "pk", "version", "state")
-            ):
-                created[code] = Sub(pk, version)
-                if state != SubmissionState.DRAFT:
-                    moved_on.append(code)
-            if moved_on:
-                raise NoLongerDraft(moved_on)
-            logged = set(
-                SubmissionEvent.objects.filter(
-                    submission_id__in=[sub.pk for sub in created.values()], action=SubmissionEvent.Action.CREATED
-                ).values_list("submission_id", flat=True)
-            )
-            SubmissionEvent.objects.bulk_create(
-                [
-                    SubmissionEvent(
-                        submission_id=sub.pk, action=SubmissionEvent.Action.CREATED, to_state=SubmissionState.DRAFT,
-                        version=1, user=user,
-                    )
-                    for sub in created.values()
-                    if sub.pk not in logged
-                ],
-                batch_size=1000,
-            )  # fmt: skip
-            existing.update(created)
-        found.update(existing)
-    return found
-
-
-def _write_chunk(chunk, submissions, columns, user, counts, created_per_submission) -> None:
-    keys = {(village, kk) for village, kk, _rows in chunk}
-    families = {
-        (f.village_code, f.no_kk): f
-        for f in Family.objects.filter(no_kk__in={kk for _v, kk in keys}, status=FamilyStatus.ACTIVE)
-        if (f.village_code, f.no_kk) in keys
-    }
-    members: dict[int, dict[str, Member]] = defaultdict(dict)
-    for m in Member.objects.filter(family_id__in=[f.pk for f in families.values()]):
-        members[m.family_id][m.nik] = m
-    subs = [submissions[v].pk for v in {v for v, _kk in keys}]
-    proposed_field: dict[tuple, SubmissionChange] = {}
-    proposed_added: dict[tuple[int, str], SubmissionChange] = {}
-    proposed_new: dict[tuple[int, str], SubmissionChange] = {}
-    for change in SubmissionChange.objects.filter(submission_id__in=subs).filter(
-        Q(family_id__in=[f.pk for f in families.values()]) | Q(kind=ChangeKind.NEW_FAMILY)
-    ):
-        if change.kind in (ChangeKind.FAMILY_FIELD,):
-            proposed_field[(change.submission_id, "family", change.family_id, change.field)] = change
-        elif change.kind in (ChangeKind.MEMBER_FIELD, ChangeKind.MEMBER_PRESENCE):
-            proposed_field[(change.submission_id, "member", change.member_id, change.field)] = change
-        elif change.kind == ChangeKind.MEMBER_ADDED:
-            proposed_added[(change.submission_id, (change.payload or {}).get("nik", ""))] = change
-        elif change.kind == ChangeKind.NEW_FAMILY:
-            kk = ((change.payload or {}).get("family") or {}).get("no_kk", "")
-            proposed_new[(change.submission_id, kk)] = change
-
-    to_create: list[SubmissionChange] = []
-    to_delete: list[int] = []
-
-    def propose(change: SubmissionChange, earlier: SubmissionChange | None, same: bool) -> None:
-        if earlier is not None and same:
-            return
-        if earlier is not None:
-            to_delete.append(earlier.pk)
-        to_create.append(change)
-        created_per_submission[change.submission_id] += 1
-
-    for village, kk, rows in chunk:
-        submission = submissions[village]
-        family = families.get((village, kk))
-        if family is None:
-            payload = {
-                "family": {k: to_json(v) for k, v in _family_data(rows[0], columns).items()},
-                "members": [{**_member_data(r, columns), "presence": Presence.NEW} for r in rows],
-            }
-            earlier = proposed_new.get((submission.pk, kk))
-            propose(
-                SubmissionChange(submission_id=submission.pk, kind=ChangeKind.NEW_FAMILY, payload=payload, created_by=user),
-                earlier, earlier is not None and _same(earlier.payload, payload),
-            )  # fmt: skip
-            counts["families_new"] += 1
-            continue
-        corrected = False
-        for field, value in _family_data(rows[0], columns).items():
-            if _same(getattr(family, field), value):
-                continue
-            earlier = proposed_field.get((submission.pk, "family", family.pk, field))
-            propose(
-                SubmissionChange(
-                    submission_id=submission.pk, kind=ChangeKind.FAMILY_FIELD, family=family, field=field,
-                    old_value=to_json(getattr(family, field)), new_value=to_json(value),
-                    base_version=family.version, created_by=user,
-                ),
-                earlier, earlier is not None and _same(earlier.new_value, value),
-            )  # fmt: skip
-            corrected = True
-        for row in rows:
-            data = _member_data(row, columns)
-            member = members[family.pk].get(row.nik)
-            if member is None:
-                earlier = proposed_added.get((submission.pk, row.nik))
-                payload = {**{k: to_json(v) for k, v in data.items()}, "presence": Presence.NEW}
-                propose(
-                    SubmissionChange(
-                        submission_id=submission.pk, kind=ChangeKind.MEMBER_ADDED, family=family, payload=payload,
-                        created_by=user,
-                    ),
-                    earlier, earlier is not None and _same(earlier.payload, payload),
-                )  # fmt: skip
-                counts["members_added"] += 1
-                continue
-            for field, value in data.items():
-                if field == "nik" or _same(getattr(member, field), value):
-                    continue
-                earlier = proposed_field.get((submission.pk, "member", member.pk, field))
-                propose(
-                    SubmissionChange(
-                        submission_id=submission.pk,
-                        kind=ChangeKind.MEMBER_PRESENCE if field == "presence" else ChangeKind.MEMBER_FIELD,
-                        family=family, member=member, field=field, old_value=to_json(getattr(member, field)),
-                        new_value=to_json(value), base_version=member.version, created_by=user,
-                    ),
-                    earlier, earlier is not None and _same(earlier.new_value, value),
-                )  # fmt: skip
-                corrected = True
-        counts["families_corrected"] += int(corrected)
-    if to_delete:
-        SubmissionChange.objects.filter(pk__in=to_delete).delete()
-    insert_changes(to_create)
-    counts["changes_created"] += len(to_create)
-
-
-CHANGE_COLUMNS = (
-    "submission_id", "kind", "family_id", "member_id", "field", "old_value", "new_value", "payload", "base_version",
-    "note", "resolution", "created_by_id", "created_at",
-)  # fmt: skip
-
-
-def insert_changes(changes: list[SubmissionChange]) -> None:
-    """Write proposed changes: COPY on PostgreSQL (hundreds of thousands from a national file), else batched."""
-    if not changes:
-        return
-    if connection.vendor != "postgresql":
-        SubmissionChange.objects.bulk_create(changes, batch_size=1000)
-        return
-    now = timezone.now()
-
-    def as_json(value: Any) -> str | None:
-        return None if value is None else json.dumps(value)
-
-    with connection.cursor() as cursor:
-        table = SubmissionChange._meta.db_table
-        with cursor.cursor.copy(f"COPY {table} ({', '.join(CHANGE_COLUMNS)}) FROM STDIN") as copy:
-            for c in changes:
-                copy.write_row(
-                    (
-                        c.submission_id, c.kind, c.family_id, c.member_id, c.field, as_json(c.old_value),
-                        as_json(c.new_value), as_json(c.payload), c.base_version, c.note, c.resolution,
-                        c.created_by_id, now,
-                    )
-                )  # fmt: skip
-
-
 # ---------------------------------------------------------------------------- the end
 
 
 def _finish(batch: ImportBatch, ctx: _Context, status: str) -> ImportBatch:
-    report = ctx.report
     batch.status = status
-    batch.file_error = report.file_error
-    batch.rows_read = report.rows_read
+    batch.file_error = ctx.file_error
+    batch.rows_read = ctx.rows_read
     if status != ImportStatus.IMPORTED:
         batch.rows_valid = 0
-    batch.rows_rejected = report.rows_read - batch.rows_valid if status == ImportStatus.IMPORTED else report.rows_read
-    batch.errors, batch.warnings = report.errors, report.warnings
+    batch.rows_rejected = ctx.rows_read - batch.rows_valid if status == ImportStatus.IMPORTED else ctx.rows_read
+    batch.errors, batch.warnings = ctx.errors, ctx.warnings
     batch.finished_at = timezone.now()
     batch.save()
     return batch
 
 
 def report_lines(batch: ImportBatch) -> Iterator[str]:
-    """The downloadable report of a batch: one line per issue, in row order."""
+    """The downloadable report of a batch: one line per issue, in row order, every cell neutralised
+    (a message quotes what the file held, and a spreadsheet would run a cell starting with = + - @)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     yield "\ufeff"
     writer.writerow([_("row"), _("column"), _("severity"), _("message")])
     if batch.file_error:
-        writer.writerow(["", "", _("error"), batch.file_error])
+        writer.writerow(["", "", _("error"), _cell(batch.file_error)])
     yield buffer.getvalue()
     for issues in _chunks(batch.issues.order_by("row", "pk").values_list("row", "column", "severity", "message")):
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         for row, column, severity, message in issues:
-            writer.writerow([row or "", column, _("error") if severity == ERROR else _("warning"), message])
+            writer.writerow(
+                [row or "", _cell(column), _("error") if severity == ERROR else _("warning"), _cell(message)]
+            )
         yield buffer.getvalue()
 
 
@@ -1018,7 +691,8 @@ def _chunks(queryset, size: int = 2000):
 
 
 def rejected_rows_file(batch: ImportBatch) -> ContentFile | None:
-    """The rows that were left out, as a CSV with the file's own columns plus the reasons, to fix and upload again."""
+    """The rows that were left out, as a CSV with the file's own columns plus the reasons, to fix and upload again.
+    Every cell is neutralised: the rows are the uploader's, and may hold formulas."""
     bad_rows: dict[int, list[str]] = defaultdict(list)
     for row, message in batch.issues.filter(severity=ERROR, row__gt=0).values_list("row", "message"):
         bad_rows[row].append(message)
@@ -1029,24 +703,24 @@ def rejected_rows_file(batch: ImportBatch) -> ContentFile | None:
         return None
     out = io.StringIO()
     writer = csv.writer(out)
+    wanted = pl.Series(sorted(bad_rows), dtype=pl.Int64)
     with batch.file.open("rb") as handle:
         try:
-            source, rows = read_rows(handle, village_given=batch.village_id is not None, sheet=batch.sheet or None)
+            source, frames = read_frames(handle, village_given=batch.village_id is not None, sheet=batch.sheet or None)
+            writer.writerow([*(_cell(c) for c in source.columns), "alasan"])
+            for frame in frames:
+                for values in frame.filter(pl.col("row").is_in(wanted.implode())).iter_rows():
+                    row, cells = values[0], values[1:]
+                    writer.writerow([*(_cell(c) for c in cells), _cell(" | ".join(bad_rows[row]))])
         except ImportFileError:
             return None
-        writer.writerow([*source.columns, "alasan"])
-        for row in rows:
-            if row.number in bad_rows:
-                writer.writerow([*(_cell(row.values.get(c)) for c in source.columns), " | ".join(bad_rows[row.number])])
     return ContentFile(("\ufeff" + out.getvalue()).encode("utf-8"))
 
 
 def _cell(value: Any) -> str:
     from kaltara_portal.exports import safe_cell
 
-    from .reader import cell_text
-
-    return str(safe_cell(cell_text(value)))
+    return str(safe_cell((value or "").strip() if isinstance(value, str) or value is None else value))
 
 
 __all__ = [
@@ -1057,5 +731,5 @@ __all__ = [
     "import_run",
     "rejected_rows_file",
     "report_lines",
-    "village_lookup_for",
+    "village_states_for",
 ]

@@ -67,9 +67,9 @@ def build_samples(users: dict[str, Any]) -> Samples:
     from organisations import models as om
     from organisations.services import document_upload
     from poverty_data import models as pm
+    from poverty_imports.checks import ERROR
     from poverty_imports.models import ImportBatch, ImportIssue, ImportStatus
     from poverty_imports.template import template_csv
-    from poverty_imports.validation import ERROR
     from regions.models import Region
 
     s = Samples()

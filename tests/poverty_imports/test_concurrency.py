@@ -16,12 +16,12 @@ from poverty_data import services as poverty_services
 from poverty_data.models import Submission, SubmissionChange, SubmissionEvent, SubmissionState
 from poverty_imports import services
 from poverty_imports.models import ImportStatus
-from tests.concurrency import Rendezvous, require_postgresql, run_at_once, wait_until
+from tests.concurrency import Rendezvous, run_at_once, wait_until
 
 from .test_import_service import batch_for
 
 CORPUS = Path(__file__).resolve().parent / "import_corpus"
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
@@ -41,7 +41,6 @@ def held_after_the_checks(monkeypatch):
 def test_an_import_into_a_draft_the_pokja_submits_meanwhile_is_refused(
     officer, pokja, open_round, region_tree, families, held_after_the_checks
 ):
-    require_postgresql()
     draft = poverty_services.submission_start(user=officer, round=open_round, village=region_tree.village)
     batch = batch_for(officer, open_round, (CORPUS / "good.csv").read_bytes())
     rendezvous = held_after_the_checks
@@ -68,7 +67,6 @@ def test_an_import_into_a_draft_the_pokja_submits_meanwhile_is_refused(
 def test_the_same_file_imported_twice_at_once_proposes_its_changes_once(
     officer, pokja, open_round, region_tree, families, held_after_the_checks, draft
 ):
-    require_postgresql()
     if draft == "draft exists":
         poverty_services.submission_start(user=officer, round=open_round, village=region_tree.village)
     content = (CORPUS / "good.csv").read_bytes()

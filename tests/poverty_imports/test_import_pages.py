@@ -188,8 +188,9 @@ def test_an_export_runs_as_a_job_and_is_logged(client, officer, pokja, families,
     content = b"".join(client.get(reverse("jobs:download", args=[job.pk])).streaming_content).decode("utf-8-sig")
     assert content.splitlines()[0].startswith("no_kk,nik,nama")
     assert len(content.splitlines()) == 1 + 6
-    log = PersonalDataAccess.objects.get()
-    assert (log.action, log.region_code, log.rows) == ("export", "65.01.01.2005", 6)
+    export, download = PersonalDataAccess.objects.order_by("pk")  # the job's export, then the download
+    assert (export.action, export.region_code, export.rows) == ("export", "65.01.01.2005", 6)
+    assert (download.action, download.user) == ("download", officer)
 
 
 def test_an_export_of_a_region_outside_the_scope_is_refused(client, officer, pokja):

@@ -31,10 +31,9 @@ class Command(BaseCommand):
         parser.add_argument("--valid-only", action="store_true", help="import the valid rows, leave out the rest")
         parser.add_argument("--sheet", default="", help="the XLSX sheet (default: the first)")
         parser.add_argument("--report", type=Path, help="write the row-by-row report (CSV) here")
-        parser.add_argument("--portable", action="store_true", help="load with batched inserts, not COPY")
 
     def handle(self, *args, file: Path, round: str, village: str | None, valid_only: bool, sheet: str,  # noqa: A002
-               report: Path | None, portable: bool, **options) -> None:  # fmt: skip
+               report: Path | None, **options) -> None:  # fmt: skip
         if not file.is_file():
             raise CommandError(_("No such file: %(file)s") % {"file": file}, returncode=2)
         chosen = Round.objects.filter(pk=int(round)).first() if round.isdigit() else None
@@ -54,8 +53,7 @@ class Command(BaseCommand):
 
         try:
             batch = import_from_path(
-                path=file, round=chosen, village=region, valid_only=valid_only, sheet=sheet,
-                fast=False if portable else None, on_progress=progress,
+                path=file, round=chosen, village=region, valid_only=valid_only, sheet=sheet, on_progress=progress,
             )  # fmt: skip
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages), returncode=2) from None

@@ -1,0 +1,290 @@
+"""The review chain's bulk entry point: many proposed changes into the draft submissions of a round at once.
+
+``submission_changes_add_bulk`` is what a bulk import calls instead of writing ``Submission``,
+``SubmissionChange`` and ``SubmissionEvent`` itself. Set-wise, in the caller's transaction:
+
+1. the draft submission of each village of the changes is created when missing (with its "created"
+   event) and locked, in code order; a village whose submission is no longer a draft refuses the
+   whole call (``NotDraft``);
+2. in a draft that already held proposals, a change proposed identically is skipped and a different
+   proposal for the same thing (the same family's field, the same member's field, the same new
+   family or added member) is replaced by the new one: the same changes twice change nothing the
+   second time. A draft created here has nothing to compare: its changes go in with one COPY;
+3. each submission that received changes gets version + 1 and an "edited" event saying how many.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import time
+from typing import Any
+
+import polars as pl
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import ChangeKind, Round, Submission, SubmissionChange, SubmissionEvent, SubmissionState
+
+logger = logging.getLogger(__name__)
+
+# The columns of ``changes``: JSON as text in old_value, new_value and payload.
+CHANGE_COLUMNS = (
+    "village_code", "kind", "family_id", "member_id", "field", "old_value", "new_value", "payload", "base_version",
+)  # fmt: skip
+COPY_ROWS = 20_000
+# What a change is about, to find an earlier proposal of the same thing in the draft (``{t}``: the table alias).
+TARGET = (
+    "CASE {t}.kind WHEN '" + ChangeKind.NEW_FAMILY + "' THEN 'f:' || ({t}.payload -> 'family' ->> 'no_kk') "
+    "WHEN '" + ChangeKind.MEMBER_ADDED + "' THEN 'a:' || ({t}.payload ->> 'nik') "
+    "WHEN '" + ChangeKind.FAMILY_FIELD + "' THEN 'ff:' || {t}.family_id || ':' || {t}.field "
+    "ELSE 'm:' || {t}.member_id || ':' || {t}.field END"
+)
+
+
+class NotDraft(Exception):  # noqa: N818 - reads as the situation it reports
+    """Villages whose submission moved on from draft: nothing was written."""
+
+    def __init__(self, codes: list[str]) -> None:
+        self.codes = codes
+        super().__init__(", ".join(codes))
+
+
+class _Lap:
+    """Logs how long each step took (counts and seconds only)."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+
+    def __call__(self, step: str) -> None:
+        now = time.perf_counter()
+        logger.info("bulk changes: %s in %.2f s", step, now - self.last)
+        self.last = now
+
+
+def _insert(model: type, values: dict[str, str | tuple[str, list]]) -> tuple[str, str, list]:
+    """Column list, value expressions and their parameters (in column order) of ``model`` for INSERT … SELECT:
+    ``values`` maps a column to SQL (or SQL and its parameters); the other columns get their default."""
+    names, exprs, params = [], [], []
+    for f in model._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        names.append(connection.ops.quote_name(f.column))
+        value = values.get(f.column)
+        if value is None:
+            exprs.append("%s")
+            params.append(f.get_db_prep_save(f.get_default(), connection))
+        elif isinstance(value, tuple):
+            exprs.append(value[0])
+            params += value[1]
+        else:
+            exprs.append(value)
+    return ", ".join(names), ", ".join(exprs), params
+
+
+def _detail_sql(detail: str, count: str) -> tuple[str, list[str]]:
+    """The "edited" event's text as SQL, ``%(count)d`` replaced by the expression ``count``."""
+    parts = detail.replace("%%", "%").split("%(count)d")
+    if len(parts) != 2:
+        return "%s", [detail]
+    return f"%s || {count}::text || %s", parts
+
+
+def submission_changes_add_bulk(
+    *,
+    round: Round,  # noqa: A002 - the domain word
+    changes: pl.DataFrame,
+    user: Any,
+    detail: str,
+) -> dict[int, int]:
+    """Propose ``changes`` (a frame with ``CHANGE_COLUMNS``) in the drafts of their villages.
+
+    ``detail`` is the "edited" event's text with ``%(count)d`` for the number of changes. Returns the
+    number of changes created per submission id (only those that received some). Raises ``NotDraft``.
+    """
+    if not changes.height:
+        return {}
+    now = timezone.now()
+    lap = _Lap()
+    user_id = user.pk if user is not None else None
+    per_village = changes.group_by("village_code").len().sort("village_code")
+    codes, counts = per_village.get_column("village_code").to_list(), per_village.get_column("len").to_list()
+    with transaction.atomic(), connection.cursor() as cursor:
+        ours = _create_drafts(cursor, round.pk, codes, counts, user_id, detail, now)
+        # The drafts created here are this transaction's alone; the others are locked.
+        drafts = {**_lock(cursor, round.pk, [c for c in codes if c not in ours]), **ours}
+        lap(f"{len(ours)} drafts created, {len(drafts) - len(ours)} locked")
+        frame = changes.with_columns(
+            submission_id=pl.col("village_code").replace_strict(drafts, default=None, return_dtype=pl.Int64)
+        )
+        mine = pl.col("village_code").is_in(pl.Series(list(ours), dtype=pl.String).implode())
+        new = frame if len(ours) == len(codes) else frame.filter(mine)
+        _copy_changes(cursor, new, user_id, now)
+        lap(f"{new.height} changes copied into new drafts")
+        del new
+        created = {ours[code]: n for code, n in zip(codes, counts, strict=True) if code in ours}
+        existing = frame.filter(~mine) if len(ours) < len(codes) else frame.clear()
+        if existing.height:
+            added = _add_to_drafts(cursor, existing, user_id, now)
+            lap(f"{sum(added.values())} changes added to existing drafts")
+            if added:
+                _mark_edited(cursor, added, user_id, detail, now)
+            created.update(added)
+    return {pk: n for pk, n in sorted(created.items()) if n}
+
+
+def _create_drafts(
+    cursor: Any, round_id: int, codes: list[str], counts: list[int], user_id: int | None, detail: str, now: Any
+) -> dict[str, int]:
+    """The missing drafts, created already holding their changes: version 2, a "created" then an "edited" event."""
+    columns, values, params = _insert(
+        Submission,
+        {"round_id": ("%s", [round_id]), "created_at": ("%s", [now]), "updated_at": ("%s", [now]),
+         "village_id": "r.id", "village_code": "r.code", "version": "2"},
+    )  # fmt: skip
+    cursor.execute(
+        f"""
+        INSERT INTO {Submission._meta.db_table} ({columns})
+        SELECT {values} FROM unnest(%s::text[]) AS v(code) JOIN regions_region r ON r.code = v.code
+        ORDER BY r.code
+        ON CONFLICT (round_id, village_id) DO NOTHING
+        RETURNING village_code, id
+        """,  # noqa: S608 - the names are ours, the values parameters
+        [*params, codes],
+    )
+    ours = dict(cursor.fetchall())
+    if not ours:
+        return ours
+    text, text_params = _detail_sql(detail, "s.n")
+    columns, values, params = _insert(
+        SubmissionEvent,
+        {"submission_id": "e.id", "action": "e.action", "to_state": "e.to_state", "version": "e.version",
+         "detail": "e.detail", "user_id": ("%s", [user_id]), "at": ("%s", [now])},
+    )  # fmt: skip
+    by_code = dict(zip(codes, counts, strict=True))
+    ids = [ours[c] for c in sorted(ours)]
+    ns = [by_code[c] for c in sorted(ours)]
+    cursor.execute(
+        f"""
+        INSERT INTO {SubmissionEvent._meta.db_table} ({columns})
+        SELECT {values} FROM (
+            SELECT s.id, s.n, 1 AS step, %s AS action, %s AS to_state, 1 AS version, '' AS detail
+            FROM unnest(%s::bigint[], %s::int[]) AS s(id, n)
+            UNION ALL
+            SELECT s.id, s.n, 2, %s, '', 2, {text} FROM unnest(%s::bigint[], %s::int[]) AS s(id, n)
+        ) e
+        ORDER BY e.id, e.step
+        """,  # noqa: S608 - the names are ours, the values parameters
+        [
+            *params, SubmissionEvent.Action.CREATED, SubmissionState.DRAFT, ids, ns,
+            SubmissionEvent.Action.EDITED, *text_params, ids, ns,
+        ],
+    )  # fmt: skip
+    return ours
+
+
+def _lock(cursor: Any, round_id: int, codes: list[str]) -> dict[str, int]:
+    """Lock the submissions of ``codes`` (in code order); all must be drafts."""
+    if not codes:
+        return {}
+    cursor.execute(
+        f"SELECT village_code, id, state FROM {Submission._meta.db_table} "  # noqa: S608
+        "WHERE round_id = %s AND village_code = ANY(%s) ORDER BY village_code FOR UPDATE",
+        [round_id, codes],
+    )
+    found = cursor.fetchall()
+    if moved_on := [code for code, _pk, state in found if state != SubmissionState.DRAFT]:
+        raise NotDraft(moved_on)
+    return {code: pk for code, pk, _state in found}
+
+
+def _change_rows(frame: pl.DataFrame, user_id: int | None, now: Any) -> tuple[list[str], pl.DataFrame]:
+    """The columns of ``SubmissionChange`` (but its id) and the frame's rows in them, for COPY."""
+    literal = {"note": "", "resolution": "", "created_by_id": user_id, "created_at": now.isoformat()}
+    names, exprs = [], []
+    for f in SubmissionChange._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        names.append(f.column)
+        if f.column == "field":
+            exprs.append(pl.col("field").fill_null(""))
+        elif f.column in literal:
+            exprs.append(pl.lit(literal[f.column]).alias(f.column))
+        else:
+            exprs.append(pl.col(f.column))
+    return names, frame.select(exprs)
+
+
+def _copy(cursor: Any, table: str, names: list[str], rows: pl.DataFrame, not_null: tuple[str, ...] = ()) -> None:
+    """COPY ``rows`` (CSV written by polars, ``COPY_ROWS`` at a time) into ``table``."""
+    force = f", FORCE_NOT_NULL ({', '.join(not_null)})" if not_null else ""
+    with cursor.cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN WITH (FORMAT csv{force})") as copy:
+        for start in range(0, rows.height, COPY_ROWS):
+            data = io.BytesIO()
+            rows.slice(start, COPY_ROWS).write_csv(data, include_header=False)
+            copy.write(data.getbuffer())
+
+
+def _copy_changes(cursor: Any, frame: pl.DataFrame, user_id: int | None, now: Any) -> None:
+    if not frame.height:
+        return
+    names, rows = _change_rows(frame, user_id, now)
+    _copy(cursor, SubmissionChange._meta.db_table, names, rows, ("field", "note", "resolution"))
+
+
+def _add_to_drafts(cursor: Any, frame: pl.DataFrame, user_id: int | None, now: Any) -> dict[int, int]:
+    """Changes into drafts that may already propose them: the same ones skipped, different ones replaced."""
+    table = SubmissionChange._meta.db_table
+    cursor.execute("DROP TABLE IF EXISTS bulk_new, bulk_earlier")
+    cursor.execute(f"CREATE TEMP TABLE bulk_new ON COMMIT DROP AS SELECT * FROM {table} WITH NO DATA")  # noqa: S608
+    names, rows = _change_rows(frame, user_id, now)
+    _copy(cursor, "bulk_new", names, rows, ("field", "note", "resolution"))
+    cursor.execute("ALTER TABLE bulk_new ADD COLUMN target text, ADD COLUMN value jsonb")
+    cursor.execute(f"UPDATE bulk_new n SET target = {TARGET.format(t='n')}, value = coalesce(n.payload, n.new_value)")  # noqa: S608
+    cursor.execute(
+        f"""
+        CREATE TEMP TABLE bulk_earlier ON COMMIT DROP AS
+        SELECT e.id, n.submission_id, n.target, coalesce(e.payload, e.new_value) = n.value AS same
+        FROM {table} e JOIN bulk_new n ON e.submission_id = n.submission_id AND {TARGET.format(t="e")} = n.target
+        """  # noqa: S608 - the names are ours
+    )
+    cursor.execute(
+        "DELETE FROM bulk_new n USING bulk_earlier e "
+        "WHERE e.same AND e.submission_id = n.submission_id AND e.target = n.target"
+    )
+    cursor.execute(f"DELETE FROM {table} WHERE id IN (SELECT id FROM bulk_earlier WHERE NOT same)")  # noqa: S608
+    columns = ", ".join(connection.ops.quote_name(n) for n in names)
+    cursor.execute(
+        f"""
+        WITH written AS (
+            INSERT INTO {table} ({columns}) SELECT {columns} FROM bulk_new ORDER BY submission_id RETURNING submission_id
+        )
+        SELECT submission_id, count(*) FROM written GROUP BY submission_id ORDER BY submission_id
+        """  # noqa: S608 - the names are ours
+    )
+    added = dict(cursor.fetchall())
+    cursor.execute("DROP TABLE bulk_new, bulk_earlier")
+    return added
+
+
+def _mark_edited(cursor: Any, created: dict[int, int], user_id: int | None, detail: str, now: Any) -> None:
+    """Each existing draft that received changes: version + 1 and an "edited" event saying how many."""
+    ids = sorted(created)
+    text, text_params = _detail_sql(detail, "b.n")
+    columns, values, params = _insert(
+        SubmissionEvent,
+        {"submission_id": "b.id", "version": "b.version", "action": ("%s", [SubmissionEvent.Action.EDITED]),
+         "detail": (text, text_params), "user_id": ("%s", [user_id]), "at": ("%s", [now])},
+    )  # fmt: skip
+    cursor.execute(
+        f"""
+        WITH u AS (SELECT * FROM unnest(%s::bigint[], %s::int[]) AS u(id, n)),
+        b AS (
+            UPDATE {Submission._meta.db_table} s SET version = s.version + 1, updated_at = %s
+            FROM u WHERE s.id = u.id RETURNING s.id, s.version, u.n
+        )
+        INSERT INTO {SubmissionEvent._meta.db_table} ({columns})
+        SELECT {values} FROM b ORDER BY b.id
+        """,  # noqa: S608 - the names are ours, the values parameters
+        [ids, [created[pk] for pk in ids], now, *params],
+    )
