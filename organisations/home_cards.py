@@ -17,7 +17,7 @@ from accounts import policy
 from accounts.models import Role
 from kaltara_portal import home
 
-from .models import Organisation, Term, TermState, current_term_q, expiring_q, today
+from .models import Organisation, Term, TermState, attach_term_state, current_term_q, expiring_q, today
 
 ASSESSMENT_VALID_YEARS = 1
 
@@ -28,8 +28,8 @@ def my_organisation(user: Any) -> home.Card | None:
     codes = [g.region_code for g in policy.grants(user) if g.role == Role.KT_OFFICER and g.region_code]
     if not codes:
         return None
-    organisations = list(
-        Organisation.objects.filter(region__code__in=codes).select_related("region").with_term_state()[:5]
+    organisations = attach_term_state(
+        list(Organisation.objects.filter(region__code__in=codes).select_related("region")[:5])
     )
     lines: list[home.CardLine] = []
     for org in organisations:

@@ -37,6 +37,7 @@ from .models import (
     Programme,
     Term,
     TermState,
+    attach_term_state,
     expiring_q,
     today,
 )
@@ -49,7 +50,8 @@ KECAMATAN_CODE_LENGTH = 8
 
 
 def organisation_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Organisation]:
-    """The organisations ``user`` may see, narrowed by the list's filters, with term state annotated."""
+    """The organisations ``user`` may see, narrowed by the list's filters (their term state: ``list_rows``
+    for a page, ``export_rows`` for the export)."""
     qs = Organisation.objects.visible_to(user).select_related("region")
     if code := filters.get("kecamatan") or filters.get("kabupaten"):
         qs = qs.within(code)
@@ -63,7 +65,7 @@ def organisation_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Organis
         qs = qs.in_term_state(state)
     if q := (filters.get("q") or "").strip():
         qs = qs.filter(Q(name__icontains=q) | Q(region__name__icontains=q) | Q(region__code__startswith=q))
-    return qs.with_term_state().order_by("region__code")
+    return qs.order_by("region__code")
 
 
 def region_names(codes: set[str]) -> dict[str, str]:
@@ -79,7 +81,9 @@ class ListRow:
 
 
 def list_rows(organisations: list[Organisation]) -> list[ListRow]:
-    """Rows of one page with their kabupaten and kecamatan names (one query for all names)."""
+    """Rows of one page with their term state (one query) and their kabupaten and kecamatan names (one
+    query for all names)."""
+    attach_term_state(organisations)
     codes = set()
     for org in organisations:
         code = org.region.code
@@ -132,7 +136,7 @@ def export_rows(qs: QuerySet[Organisation]) -> Any:
         r["code"]: r["name"]
         for r in Region.objects.filter(level__in=[Level.KABUPATEN_KOTA, Level.KECAMATAN]).values("code", "name")
     }
-    for org in qs.iterator(chunk_size=500):
+    for org in qs.with_term_state().iterator(chunk_size=500):
         code = org.region.code
         yield [
             code,
