@@ -21,6 +21,7 @@ a read but without the right to act, the answer is 403.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -134,14 +135,15 @@ def grants(user: Any) -> tuple[Grant, ...]:
         return cached
     rows = (
         RoleAssignment.objects.active()
-        .filter(user=user)
+        .filter(user_id=user.pk)
+        .order_by()  # sorted by role below: the model's ordering costs 0.1 ms of ORM on every page
         .values_list(
             "role", "region__code", "company_id", "region__name", "region__level", "region__kind", "company__name"
         )
     )
     found: list[Grant] = []
     names: dict[str | int, str] = {}
-    for role, code, company_id, name, level, kind, company_name in rows:
+    for role, code, company_id, name, level, kind, company_name in sorted(rows, key=itemgetter(0)):
         found.append(Grant(role=role, region_code=code, company_id=company_id))
         if code:
             names[code] = display_name(name=name, level=level, kind=kind)
