@@ -21,6 +21,7 @@ a read but without the right to act, the answer is 403.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -125,42 +126,43 @@ class Grant:
 
 
 def grants(user: Any) -> tuple[Grant, ...]:
-    """The user's active grants, loaded once per user object (one query)."""
+    """The user's active grants, loaded once per user object (one query, which also brings what
+    their scopes are called: see ``scope_names``)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return ()
     cached = getattr(user, "_portal_grants", None)
     if cached is not None:
         return cached
-    rows = RoleAssignment.objects.active().filter(user=user).values_list("role", "region__code", "company_id")
-    found = [Grant(role=role, region_code=code, company_id=company) for role, code, company in rows]
+    rows = (
+        RoleAssignment.objects.active()
+        .filter(user_id=user.pk)
+        .order_by()  # sorted by role below: the model's ordering costs 0.1 ms of ORM on every page
+        .values_list(
+            "role", "region__code", "company_id", "region__name", "region__level", "region__kind", "company__name"
+        )
+    )
+    found: list[Grant] = []
+    names: dict[str | int, str] = {}
+    for role, code, company_id, name, level, kind, company_name in sorted(rows, key=itemgetter(0)):
+        found.append(Grant(role=role, region_code=code, company_id=company_id))
+        if code:
+            names[code] = display_name(name=name, level=level, kind=kind)
+        if company_id:
+            names[company_id] = company_name
     if user.is_superuser and not any(g.is_global for g in found):
         found.append(Grant(role=Role.ADMINISTRATOR))
     user._portal_grants = tuple(found)
+    user._portal_scope_names = names
     return user._portal_grants
 
 
 def scope_names(user: Any) -> dict[str | int, str]:
     """What the scopes of the user's grants are called: region code -> "Desa Gunung Putih", company
-    id -> its name. For pages that name the user's roles or areas (the home page): one query, once
-    per user object, like the grants."""
+    id -> its name. For pages that name the user's roles or areas (the home page): read with the
+    grants, no query of its own (two joined names cost less than a second query on every home)."""
     if not grants(user):
         return {}
-    cached = getattr(user, "_portal_scope_names", None)
-    if cached is not None:
-        return cached
-    rows = (
-        RoleAssignment.objects.active()
-        .filter(user=user)
-        .values_list("region__code", "region__name", "region__level", "region__kind", "company_id", "company__name")
-    )
-    names: dict[str | int, str] = {}
-    for code, name, level, kind, company_id, company_name in rows:
-        if code:
-            names[code] = display_name(name=name, level=level, kind=kind)
-        if company_id:
-            names[company_id] = company_name
-    user._portal_scope_names = names
-    return names
+    return user._portal_scope_names
 
 
 def forget(user: Any) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import BigIntegerField, Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Substr
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -37,6 +38,7 @@ from .models import (
     Programme,
     Term,
     TermState,
+    attach_term_state,
     expiring_q,
     today,
 )
@@ -49,7 +51,8 @@ KECAMATAN_CODE_LENGTH = 8
 
 
 def organisation_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Organisation]:
-    """The organisations ``user`` may see, narrowed by the list's filters, with term state annotated."""
+    """The organisations ``user`` may see, narrowed by the list's filters (their term state: ``list_rows``
+    for a page, ``export_rows`` for the export)."""
     qs = Organisation.objects.visible_to(user).select_related("region")
     if code := filters.get("kecamatan") or filters.get("kabupaten"):
         qs = qs.within(code)
@@ -63,7 +66,7 @@ def organisation_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Organis
         qs = qs.in_term_state(state)
     if q := (filters.get("q") or "").strip():
         qs = qs.filter(Q(name__icontains=q) | Q(region__name__icontains=q) | Q(region__code__startswith=q))
-    return qs.with_term_state().order_by("region__code")
+    return qs.order_by("region__code")
 
 
 def region_names(codes: set[str]) -> dict[str, str]:
@@ -73,13 +76,24 @@ def region_names(codes: set[str]) -> dict[str, str]:
 
 @dataclass
 class ListRow:
+    """One row of the list, ready to print: its URL and labels are made here once for the page
+    (a ``{% url %}`` and two translated badges per row cost more in the template)."""
+
     organisation: Organisation
     kabupaten: str = ""
     kecamatan: str = ""
+    url: str = ""
+    classification: str = ""
+    status: str = ""
+    active: bool = False
+    term_badge: str = ""
+    term_text: str = ""
 
 
 def list_rows(organisations: list[Organisation]) -> list[ListRow]:
-    """Rows of one page with their kabupaten and kecamatan names (one query for all names)."""
+    """Rows of one page with their term state (one query) and their kabupaten and kecamatan names (one
+    query for all names)."""
+    attach_term_state(organisations)
     codes = set()
     for org in organisations:
         code = org.region.code
@@ -88,14 +102,30 @@ def list_rows(organisations: list[Organisation]) -> list[ListRow]:
         if len(code) >= KECAMATAN_CODE_LENGTH:
             codes.add(code[:KECAMATAN_CODE_LENGTH])
     names = region_names(codes)
-    return [
-        ListRow(
-            organisation=org,
-            kabupaten=names.get(org.region.code[:KABUPATEN_CODE_LENGTH], "") if org.region.level >= 2 else "",
-            kecamatan=names.get(org.region.code[:KECAMATAN_CODE_LENGTH], "") if org.region.level >= 3 else "",
+    url_prefix = reverse("organisations:detail", args=[0]).removesuffix("0/")
+    rows = []
+    for org in organisations:
+        ends = org.current_term_ends_on.strftime("%d-%m-%Y") if org.current_term_ends_on else ""
+        if org.term_expiring:
+            badge, text = "text-bg-warning", _("ends %(date)s") % {"date": ends}
+        elif org.has_current_term:
+            badge, text = "text-bg-light border", _("until %(date)s") % {"date": ends}
+        else:
+            badge, text = "text-bg-danger", _("No current term")
+        rows.append(
+            ListRow(
+                organisation=org,
+                kabupaten=names.get(org.region.code[:KABUPATEN_CODE_LENGTH], "") if org.region.level >= 2 else "",
+                kecamatan=names.get(org.region.code[:KECAMATAN_CODE_LENGTH], "") if org.region.level >= 3 else "",
+                url=f"{url_prefix}{org.pk}/",
+                classification=org.get_classification_display() if org.classification else "",
+                status=org.get_status_display(),
+                active=org.status == "active",
+                term_badge=badge,
+                term_text=text,
+            )
         )
-        for org in organisations
-    ]
+    return rows
 
 
 def filter_regions(*, user: Any, kabupaten: str | None) -> tuple[list[Region], list[Region]]:
@@ -132,7 +162,7 @@ def export_rows(qs: QuerySet[Organisation]) -> Any:
         r["code"]: r["name"]
         for r in Region.objects.filter(level__in=[Level.KABUPATEN_KOTA, Level.KECAMATAN]).values("code", "name")
     }
-    for org in qs.iterator(chunk_size=500):
+    for org in qs.with_term_state().iterator(chunk_size=500):
         code = org.region.code
         yield [
             code,

@@ -159,6 +159,23 @@ def test_grants_are_loaded_once_per_user_object(users, django_assert_num_queries
             policy.can(officer, READ, region_tree.village.code)
 
 
+def test_the_names_of_a_users_scopes_come_with_the_grants_in_the_same_query(
+    users, django_assert_num_queries, region_tree
+):
+    officer, company_rep = users["officer"], users["company_rep"]
+    policy.forget(officer)
+    policy.forget(company_rep)
+    with django_assert_num_queries(1):
+        policy.can(officer, READ, region_tree.village.code)
+        names = policy.scope_names(officer)
+    assert names == {region_tree.village.code: region_tree.village.display_name}
+    with django_assert_num_queries(1):
+        names = policy.scope_names(company_rep)
+    company = RoleAssignment.objects.get(user=company_rep).company
+    assert names == {company.pk: company.name}
+    assert policy.scope_names(users["no_role"]) == {}
+
+
 def test_role_scopes_must_fit_the_role(region_tree, companies, no_role_user):
     from django.core.exceptions import ValidationError
 

@@ -50,6 +50,29 @@ def test_staff_see_terms_ending_and_assessments_to_do_in_their_scope(client, org
     assert "Karang Taruna saya" not in cards
 
 
+def test_an_organisation_with_several_terms_counts_once_in_the_staff_cards(client, orgs, kabupaten_staff):
+    # Home village: its current term ends soon, plus an expired term and a second current one ending
+    # soon; the same-kabupaten village: only an expired term. Each organisation is one in each count.
+    day = today()
+    Term.objects.filter(pk=orgs.term.pk).update(ends_on=day + dt.timedelta(days=20))
+    for organisation, starts_on, ends_on in [
+        (orgs.home, day - dt.timedelta(days=2000), day - dt.timedelta(days=200)),
+        (orgs.home, day - dt.timedelta(days=5), day + dt.timedelta(days=30)),
+        (orgs.same_kab, day - dt.timedelta(days=2000), day - dt.timedelta(days=1)),
+    ]:
+        Term.objects.create(
+            organisation=organisation, sk_number="x", sk_date=starts_on, starts_on=starts_on, ends_on=ends_on
+        )
+    client.force_login(kabupaten_staff)
+    cards = {str(card.title): card for card in client.get(reverse("home")).context["cards"]}
+    assert [(str(line.text), line.badge) for line in cards["Masa bakti Karang Taruna"].lines] == [
+        ("Masa bakti atau SK berakhir dalam 90 hari", 1),
+        ("Karang Taruna tanpa masa bakti berjalan", 1),
+    ]
+    never = cards["Penilaian klasifikasi yang perlu dilakukan"].lines
+    assert [(str(line.text), line.badge) for line in never] == [("Belum pernah dinilai", 2)]
+
+
 def test_a_company_representative_gets_no_registry_cards(client, orgs, company_rep):
     client.force_login(company_rep)
     titles = card_titles(client.get(reverse("home")))

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from .conftest import bulk_organisations
+from organisations import services
+from organisations.models import Organisation, Position, Term, attach_term_state, today, years_later
+
+from .conftest import bulk_organisations, officer_fields
 
 URL = reverse("organisations:list")
 
@@ -129,3 +133,29 @@ def test_the_export_keeps_a_flat_query_count_as_organisations_grow(
         response = client.get(URL, {"export": "csv"})
         body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert body.count("\n") == 304
+
+
+def test_the_rows_term_state_is_the_same_as_the_exports(orgs, region_tree):
+    # The list's page reads its rows' term state in one plain query, the export per row in SQL: an
+    # organisation must show the same badge and Ketua in both, whatever its terms.
+    day = today()
+    expiring, expired, two_terms = bulk_organisations(region_tree, 3)
+    Term.objects.filter(organisation=expiring).update(sk_ends_on=day + dt.timedelta(days=10))
+    Term.objects.filter(organisation=expired).update(starts_on=years_later(day, -6), ends_on=day - dt.timedelta(days=1))
+    older = Term.objects.get(organisation=two_terms)
+    services.officer_save(
+        user=orgs.admin, term=older, **officer_fields(name="Sari Ketua Lama", position=Position.KETUA, sex="P")
+    )
+    Term.objects.create(
+        organisation=two_terms, sk_number="2", sk_date=day, starts_on=day, ends_on=day + dt.timedelta(days=30)
+    )
+
+    def state(org):
+        return (org.has_current_term, org.term_expiring, org.current_term_ends_on, org.ketua_name)
+
+    annotated = {o.pk: state(o) for o in Organisation.objects.with_term_state()}
+    attached = {o.pk: state(o) for o in attach_term_state(list(Organisation.objects.all()))}
+    assert attached == annotated
+    assert annotated[orgs.home.pk][3] == "Rizky Ramadhan" and annotated[orgs.same_kab.pk][0] is False
+    assert annotated[expiring.pk][1] and not annotated[expired.pk][0]
+    assert annotated[two_terms.pk] == (True, True, day + dt.timedelta(days=30), "Sari Ketua Lama")

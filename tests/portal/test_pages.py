@@ -162,3 +162,13 @@ def test_favicon_ico_leads_to_the_portal_icon(client, db):
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"].endswith("img/favicon.svg")
     assert client.get("/favicon.ico", follow=True).status_code == 200
+
+
+@pytest.mark.parametrize(("who", "queries"), [("province_staff", 9), ("company_rep", 8)])
+def test_the_home_page_reads_the_roles_and_their_names_once(
+    client, db, request, who, queries, django_assert_num_queries
+):
+    # Session, user, the grants with their scopes' names (one query), then the cards of the role.
+    client.force_login(request.getfixturevalue(who))
+    with django_assert_num_queries(queries):
+        assert client.get(reverse("home")).status_code == 200
