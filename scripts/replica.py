@@ -245,6 +245,9 @@ def _start(primary: Primary) -> None:
     done = _as(primary.os_user, [*command, "-o", " ".join(options), "start"])
     if done.returncode != 0:
         log = (DATA / "replica.log").read_text(errors="replace")[-2000:] if (DATA / "replica.log").exists() else ""
+        # pg_ctl gave up waiting but the server may still come up later: stop it, or it would hold
+        # the port as a replica nobody started (a long transaction on the primary delays a standby).
+        _as(primary.os_user, [str(primary.bin_dir / "pg_ctl"), "-D", str(DATA), "-m", "immediate", "stop"])
         raise ReplicaError(f"The replica did not start:\n{done.stdout}{done.stderr}\n{log}")
 
 
