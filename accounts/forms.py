@@ -6,6 +6,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.utils.translation import gettext_lazy as _
 
 from .models import SUBJECT_LABELS, PersonalDataAccess
+from .tasks import password_reset_mail_send
 
 
 class LoginForm(AuthenticationForm):
@@ -31,8 +32,6 @@ class PasswordResetRequestForm(PasswordResetForm):
     """
 
     def save(self, *, domain_override=None, use_https=False, request=None, **kwargs) -> None:
-        from .tasks import password_reset_mail_send
-
         domain = domain_override or get_current_site(request).domain
         password_reset_mail_send.enqueue(email=self.cleaned_data["email"], domain=domain, use_https=use_https)
 
