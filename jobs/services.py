@@ -11,7 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Job, JobStatus
+from accounts.models import PersonalDataAccess
+from accounts.services import personal_data_access_log
+
+from .models import Job, JobStatus, WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -62,9 +65,6 @@ def job_result_open(*, job: Job, user: Any) -> File:
 
     Raises FileNotFoundError when the file is gone.
     """
-    from accounts.models import PersonalDataAccess
-    from accounts.services import personal_data_access_log
-
     handle = job.result_file.open("rb")
     if access := job.result_access:
         personal_data_access_log(
@@ -133,8 +133,6 @@ def job_run(job_id: str, work: Callable[[Job], None]) -> None:
 
 def worker_heartbeat_record(*, worker_id: str, hostname: str, pid: int, started_at: Any) -> None:
     """Record that a worker is alive now, and forget workers silent for a day."""
-    from .models import WorkerHeartbeat
-
     now = timezone.now()
     WorkerHeartbeat.objects.update_or_create(
         worker_id=worker_id, defaults={"hostname": hostname, "pid": pid, "started_at": started_at, "seen_at": now}

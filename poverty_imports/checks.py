@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from regions.identity import KALTARA_PREFIX
 
 from .indicators import indicator_parsers, indicator_specs
-from .reader import WHITESPACE
+from .reader import WHITESPACE, ImportFileError
 
 ERROR, WARNING = "error", "warning"
 FORMULA_START = ("=", "+", "-", "@")
@@ -602,8 +602,6 @@ def check_frames(
 
     Only the clean columns of a batch are kept, so memory grows with the valid rows, not with the file's text.
     """
-    from .reader import ImportFileError
-
     kept: list[pl.DataFrame] = []
     read = 0
     try:

@@ -16,6 +16,9 @@ from typing import IO
 import polars as pl
 from django.utils.translation import gettext as _
 
+from kaltara_portal.exports import safe_cell
+from regions.models import Level, Region
+
 from . import checks
 from .checks import ERROR, WARNING
 from .reader import ImportFileError, SourceFile, read_frames
@@ -64,8 +67,6 @@ def validate_stream(
     (the portal's when not given).
     """
     if kecamatan is None:
-        from regions.models import Level, Region
-
         kecamatan = set(Region.objects.filter(level=Level.KECAMATAN).values_list("code", flat=True))
     rules = checks.Rules(
         village_state=lambda codes: {code: village_lookup(code) for code in codes}, kecamatan=kecamatan, village=village
@@ -103,8 +104,6 @@ def validate_stream(
 
 def report_csv_lines(report: ValidationReport) -> Iterator[str]:
     """The downloadable report: one line per issue (row, column, severity, message), every cell neutralised."""
-    from kaltara_portal.exports import safe_cell
-
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     yield "\ufeff"
