@@ -19,7 +19,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from accounts import policy
-from regions.models import Level, Region
+from regions.models import CODE_RE, Level, Region
 
 from .models import (
     ASPECTS,
@@ -134,7 +134,7 @@ def filter_regions(*, user: Any, kabupaten: str | None) -> tuple[list[Region], l
     seen = policy.scope_q(user, "organisation.view", region_field="code") | Q(code__in=own)
     kabupaten_list = list(Region.objects.filter(seen, level=Level.KABUPATEN_KOTA).order_by("code"))
     kecamatan_list: list[Region] = []
-    if kabupaten:
+    if kabupaten and CODE_RE.match(kabupaten):  # anything else typed into the URL chooses nothing
         kecamatan_list = list(Region.objects.filter(level=Level.KECAMATAN).below(kabupaten).order_by("code"))
     return kabupaten_list, kecamatan_list
 

@@ -44,6 +44,13 @@ def test_kabupaten_staff_see_their_kabupaten_only(client, orgs, kabupaten_staff)
     assert names(client.get(URL)) == {"Karang Taruna Gunung Putih", "Karang Taruna Long Beluah"}
 
 
+@pytest.mark.parametrize("typed", ["\x00", "65.03\x00", "bukan-kode"])
+def test_a_kabupaten_typed_into_the_url_that_is_no_code_filters_nothing(client, orgs, province_staff, typed):
+    client.force_login(province_staff)
+    response = client.get(URL, {"kabupaten": typed})
+    assert response.status_code == 200 and len(names(response)) == 3
+
+
 def test_province_staff_filter_by_kabupaten_and_term_state(client, orgs, province_staff):
     client.force_login(province_staff)
     assert names(client.get(URL)) == {
