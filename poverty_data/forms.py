@@ -140,6 +140,12 @@ class PokjaMemberForm(forms.Form):
         self.fields["user"].queryset = users
 
 
+class FamilySearchForm(forms.Form):
+    """The village page's search (POST, kept in the session, never in the URL)."""
+
+    q = forms.CharField(required=False, max_length=60)
+
+
 class FamilyFilterForm(forms.Form):
     """The village page's filters (GET). Bad values are ignored, never a 500."""
 

@@ -37,6 +37,7 @@ from .forms import (
     DeactivateForm,
     FamilyFilterForm,
     FamilyForm,
+    FamilySearchForm,
     MemberForm,
     NewMemberForm,
     PokjaForm,
@@ -104,9 +105,13 @@ def village_detail(request: HttpRequest, pk: int) -> HttpResponse:
     village = selectors.village_get_for_user(user=request.user, pk=pk)
     if request.method == "POST":
         # The search term may be a name or a number: it stays out of the URL.
-        searches = request.session.get(SEARCH_KEY, {})
-        searches[str(village.pk)] = "" if "clear" in request.POST else request.POST.get("q", "")[:60].strip()
-        request.session[SEARCH_KEY] = searches
+        search = FamilySearchForm(request.POST)
+        if "clear" in request.POST or search.is_valid():
+            searches = request.session.get(SEARCH_KEY, {})
+            searches[str(village.pk)] = "" if "clear" in request.POST else search.cleaned_data["q"]
+            request.session[SEARCH_KEY] = searches
+        else:  # a control character or an overlong term: the search stays as it was
+            messages.warning(request, _("Some filters were not valid and were ignored."))
         return redirect(reverse("poverty_data:village", args=[village.pk]))
     form, filters = _family_filters(request, village)
     full = policy.can(request.user, "family.view_identity", village)

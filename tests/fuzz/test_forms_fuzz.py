@@ -116,6 +116,7 @@ FORMS = {
         {"users": _users()},
     ),
     "poverty_data.FamilyFilterForm": lambda w: (pd_forms.FamilyFilterForm, {}),
+    "poverty_data.FamilySearchForm": lambda w: (pd_forms.FamilySearchForm, {}),
     "poverty_imports.ImportForm": lambda w: (import_forms.ImportForm, {"village": w.tree.village}),
     "poverty_imports.ExportForm": lambda w: (import_forms.ExportForm, {"regions": [w.tree.province, w.tree.bulungan]}),
 }

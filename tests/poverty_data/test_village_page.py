@@ -114,6 +114,18 @@ def test_the_search_does_not_find_a_name_that_only_shares_a_few_letters(client, 
     assert client.get(url(region_tree.village)).context["page_obj"].paginator.count == 0
 
 
+@pytest.mark.parametrize("typed", ["Warga\x00 1", "W" * 61])
+def test_a_search_with_a_control_character_or_too_long_is_refused_and_the_last_one_kept(
+    client, officer, families, region_tree, typed
+):
+    client.force_login(officer)
+    client.post(url(region_tree.village), {"q": "Warga 2-0"})
+    response = client.post(url(region_tree.village), {"q": typed}, follow=True)
+    assert response.status_code == 200
+    assert "Beberapa filter tidak valid dan diabaikan." in response.content.decode()
+    assert response.context["page_obj"][0].pk == families[1].pk  # still the search before
+
+
 def test_an_export_of_personal_data_is_logged_and_keeps_the_filters(client, officer, region_tree):
     make_families(region_tree.village, 2, desil=1)
     make_families(region_tree.village, 2, start=50, desil=8)
