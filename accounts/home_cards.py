@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from kaltara_portal import home
+from core import home_cards as home
 
 from . import policy
 from .models import User

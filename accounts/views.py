@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from kaltara_portal.exports import export_format, export_response, paginate
+from core.exports import export_format, export_response, paginate
 
 from . import policy, selectors
 from .forms import LoginForm, PersonalDataAccessFilterForm

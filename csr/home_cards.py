@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts import policy
-from kaltara_portal.home import Card, CardLine, register
+from core.home_cards import Card, CardLine, register
 from kaltara_portal.navigation import NavItem
 from kaltara_portal.navigation import register as register_nav
 

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import policy
-from kaltara_portal.db_router import use_replica
-from kaltara_portal.exports import export_format, export_response, paginate
+from core.db_router import use_replica
+from core.exports import export_format, export_response, paginate
 
 from . import forms, matching, selectors, services
 from .files import CONTENT_TYPES

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from kaltara_portal.exports import paginate
+from core.exports import paginate
 
 from .models import Job
 from .selectors import job_get_for_user, job_result_allowed, job_result_get_for_user

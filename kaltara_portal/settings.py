@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "django_tasks_db",
+    "core",
     "kaltara_portal",
     "regions",
     "accounts",
@@ -141,7 +142,7 @@ def _database(url: str) -> dict:
 
 
 DATABASES = {"default": _database(_DATABASE_URL)}
-# A read replica (streaming replication) for dashboards and exports: kaltara_portal.db_router sends
+# A read replica (streaming replication) for dashboards and exports: core.db_router sends
 # their reads there inside `use_replica`; every write, and every read an access decision rests on
 # (users, roles, sessions), stays on "default".
 # Tests always have a real replica: DATABASE_REPLICA_URL, or by default the one scripts/replica makes
@@ -155,7 +156,7 @@ if _REPLICA_URL:
     if TESTING:
         DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 REPLICA_DATABASE_ALIAS = "replica" if _REPLICA_URL and not TESTING else None
-DATABASE_ROUTERS = ["kaltara_portal.db_router.ReplicaRouter"]
+DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

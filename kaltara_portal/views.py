@@ -14,8 +14,9 @@ from django.views.decorators.http import require_safe
 
 from accounts import policy
 from accounts.selectors import role_summaries
+from core import home_cards as home
 
-from . import guides, health, home
+from . import guides, health
 
 
 @login_required

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts import policy
 from accounts.models import Role
-from kaltara_portal import home
+from core import home_cards as home
 
 from .models import Organisation, TermState, attach_term_state, current_term_q, expiring_q, today
 

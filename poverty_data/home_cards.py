@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import policy
 from accounts.models import Role
-from kaltara_portal import home
+from core import home_cards as home
 
 from . import selectors
 from .models import SubmissionState

@@ -25,8 +25,8 @@ from django.views.decorators.http import require_POST
 from accounts import policy
 from accounts.models import PersonalDataAccess, RoleAssignment, User
 from accounts.services import personal_data_access_log
-from kaltara_portal.db_router import use_replica
-from kaltara_portal.exports import export_format, export_response, paginate
+from core.db_router import use_replica
+from core.exports import export_format, export_response, paginate
 from regions.identity import KecamatanCodes, mask_number
 from regions.models import Level, Region
 

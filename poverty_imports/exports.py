@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from accounts import policy
 from accounts.services import personal_data_access_log
-from kaltara_portal.db_router import iterate_on_replica
-from kaltara_portal.exports import safe_cell
+from core.db_router import iterate_on_replica
+from core.exports import safe_cell
 from poverty_data.models import FamilyStatus, Member
 from regions.identity import mask_number
 from regions.models import within_q

@@ -16,7 +16,7 @@ from typing import IO
 import polars as pl
 from django.utils.translation import gettext as _
 
-from kaltara_portal.exports import safe_cell
+from core.exports import safe_cell
 from regions.models import Level, Region
 
 from . import checks

@@ -718,7 +718,7 @@ def rejected_rows_file(batch: ImportBatch) -> ContentFile | None:
 
 
 def _cell(value: Any) -> str:
-    from kaltara_portal.exports import safe_cell
+    from core.exports import safe_cell
 
     return str(safe_cell((value or "").strip() if isinstance(value, str) or value is None else value))
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import policy
-from kaltara_portal.exports import paginate
+from core.exports import paginate
 from regions.models import Region
 
 from .forms import ExportForm, ImportForm

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts import policy
-from kaltara_portal import home
+from core import home_cards as home
 
 
 @home.register

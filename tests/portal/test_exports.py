@@ -8,7 +8,7 @@ import io
 from django.test import RequestFactory
 from openpyxl import load_workbook
 
-from kaltara_portal.exports import export_format, export_response, paginate, safe_cell
+from core.exports import export_format, export_response, paginate, safe_cell
 
 ROWS = [['=HYPERLINK("http://x")', "+62 811", "-5", "@SUM(A1)", "Pa' Padi", 12, dt.date(2026, 1, 2)]]
 HEADER = ["a", "b", "c", "d", "e", "f", "g"]

@@ -20,7 +20,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import PersonalDataAccess, RoleAssignment, User
 from accounts.services import role_revoke
-from kaltara_portal.db_router import use_replica
+from core.db_router import use_replica
 from poverty_data.models import Family, PokjaMember
 from poverty_imports.exports import export_write
 from regions.models import Region
