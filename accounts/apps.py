@@ -11,4 +11,4 @@ class AccountsConfig(AppConfig):
 
         from . import home_cards  # noqa: F401  (registers the home-page cards)
 
-        register(NavItem(_("Personal data access log"), "accounts:personal_data_access", "audit.view", order=90))
+        register(NavItem(_("Access log"), "accounts:personal_data_access", "audit.view", order=90))
