@@ -13,6 +13,7 @@ from kaltara_portal.navigation import register as register_nav
 
 from . import selectors
 from .csr_tones import state_tone
+from .money import rupiah
 
 SHOW = 5
 
@@ -57,7 +58,7 @@ def matches_waiting_for_my_company(user) -> Card | None:
         CardLine(
             text=f"{m.proposal.title} · {m.programme.title}",
             url=reverse("csr:proposal_detail", args=[m.proposal_id]),
-            badge=str(m.amount.quantize(1)),
+            badge=rupiah(m.amount),
             tone="warning",
         )
         for m in rows[:SHOW]

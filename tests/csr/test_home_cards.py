@@ -25,6 +25,16 @@ def test_the_company_sees_matches_waiting_for_it(client, company_rep, proposal, 
     assert "Pencocokan menunggu perusahaan saya (1)" in _card_titles(client)
 
 
+def test_the_company_sees_the_amount_of_a_waiting_match_in_rupiah(
+    client, company_rep, proposal, programme, province_staff
+):
+    services.match_confirm(user=province_staff, proposal=proposal, programme=programme, amount=40_000_000)
+    client.force_login(company_rep)
+    page = client.get(reverse("home")).content.decode()
+    assert "Rp 40.000.000" in page
+    assert "40000000" not in page
+
+
 def test_the_officer_sees_their_proposals_by_state(client, officer, make_proposal):
     make_proposal(state="draft")
     make_proposal(state="submitted")

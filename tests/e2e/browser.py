@@ -26,6 +26,41 @@ PAGE_BUDGET = 200 * 1024
 WIDE = {"width": 1280, "height": 900}
 NARROW = {"width": 360, "height": 740}
 
+# Words (4 letters or digits and more, a rupiah amount or a NIK included) that the layout broke over
+# two lines: a phone's table cell squeezed to "menunj ukkan", a No. KK wrapped mid-number.
+BROKEN_WORDS_JS = r"""
+() => {
+  const found = [];
+  const walker = document.createTreeWalker(document.querySelector('main') || document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!node.textContent.trim() || !parent || parent.closest('script, style, svg, canvas, .leaflet-container')) continue;
+    const words = /[\p{L}\p{N}.,]{4,}/gu;
+    for (let m = words.exec(node.textContent); m; m = words.exec(node.textContent)) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const boxes = Array.from(range.getClientRects()).filter(box => box.width > 0);
+      if (boxes.length > 1 && Math.abs(boxes[0].top - boxes[boxes.length - 1].top) > 2) found.push(m[0]);
+    }
+  }
+  return found;
+}
+"""
+
+# The main menu is one line when every entry of the bar (brand, links, user menu, language switch)
+# sits on the same row and no entry wraps inside itself.
+MENU_LINES_JS = """
+() => {
+  const nav = document.querySelector('nav.navbar');
+  if (!nav) return 1;
+  const entries = Array.from(nav.querySelectorAll('.navbar-brand, .navbar-nav > .nav-item')).filter(e => e.offsetParent);
+  const tops = new Set(entries.map(e => Math.round(e.getBoundingClientRect().top / 8)));
+  const wrapped = entries.filter(e => e.getClientRects().length && e.getBoundingClientRect().height > 48);
+  return tops.size + wrapped.length;
+}
+"""
+
 
 @dataclass
 class PageView:
@@ -167,6 +202,24 @@ class Journey:
                 width = self.page.evaluate("document.documentElement.scrollWidth")
                 if width > NARROW["width"]:
                     self.errors.append(f"[{self.user}] {self.path()} is {width} px wide on a 360 px screen")
+        self.page.set_viewport_size(self.viewport)
+
+    def check_layout(self) -> None:
+        """The page as it is now, at a desktop's 1280 px and a phone's 360 px: no wider than the screen,
+        the menu one line on the desktop, no word or number broken over two lines on the phone."""
+        where = f"[{self.user}] {self.path()}"
+        redraws = self.page.locator("canvas, .leaflet-container").count()
+        for size in (WIDE, NARROW):
+            self.page.set_viewport_size(size)
+            if redraws:
+                self.page.wait_for_timeout(250)  # charts and maps redraw for the new width
+            width = self.page.evaluate("document.documentElement.scrollWidth")
+            if width > size["width"]:
+                self.errors.append(f"{where} is {width} px wide on a {size['width']} px screen")
+            if size is WIDE and (lines := self.page.evaluate(MENU_LINES_JS)) != 1:
+                self.errors.append(f"{where}: the menu takes {lines} lines at 1280 px")
+            if size is NARROW and (broken := self.page.evaluate(BROKEN_WORDS_JS)):
+                self.errors.append(f"{where}: broken over two lines at 360 px: {', '.join(broken[:5])}")
         self.page.set_viewport_size(self.viewport)
 
     def report(self) -> None:
