@@ -8,6 +8,7 @@ journeys are copied in later, and a guide must read well without them.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,8 +75,13 @@ def _screenshots(text: str) -> str:
         url = screenshot_url(match["name"])
         if url is None:
             return ""
-        caption = match["caption"].replace("[", "").replace("]", "")
-        return f"![{caption}]({url})\n*{caption}*"
+        # Folded under its caption and fetched only when opened: a phone on a slow connection gets the
+        # guide's text first (a guide's screenshots weigh more than the rest of its page).
+        caption = html.escape(match["caption"].replace("[", "").replace("]", ""))
+        return (
+            f'\n<details class="guide-shot"><summary>{caption}</summary>'
+            f'<img alt="{caption}" src="{url}" loading="lazy"></details>\n'
+        )
 
     return IMAGE_LINE.sub(replace, text)
 
