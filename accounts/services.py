@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from . import policy
-from .models import RoleAssignment, User
+from .models import PersonalDataAccess, RoleAssignment, User
 
 
 @transaction.atomic
@@ -55,8 +55,6 @@ def personal_data_access_log(
     *, user: User, action: str, subject: str, object_id: Any = "", region_code: str = "", rows: int = 1
 ) -> None:
     """Record that ``user`` saw full personal data or exported it (who, when, what; never the data)."""
-    from .models import PersonalDataAccess
-
     PersonalDataAccess.objects.create(
         user=user,
         action=action,

@@ -24,6 +24,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts import policy
+
 MONEY = {"max_digits": 15, "decimal_places": 0, "validators": [MinValueValidator(Decimal(0))]}
 
 
@@ -43,8 +45,6 @@ INCOME_SECTORS = frozenset({Sector.ENTREPRENEURSHIP, Sector.SOCIO_ECONOMIC})
 
 class CompanyQuerySet(models.QuerySet):
     def visible_to(self, user) -> CompanyQuerySet:
-        from accounts import policy
-
         return policy.scoped(self, user, "company.view")
 
 
@@ -154,8 +154,6 @@ def ancestor_or_self_q(code_expr, field: str = "code") -> Q:
 class ProgrammeQuerySet(models.QuerySet):
     def visible_to(self, user) -> ProgrammeQuerySet:
         """Published programmes for every role; drafts only for their company (and administrators)."""
-        from accounts import policy
-
         return policy.scoped(self, user, "programme.view")
 
     def published(self) -> ProgrammeQuerySet:
@@ -230,8 +228,6 @@ class Programme(models.Model):
     def policy_extra_q(cls, user, action: str) -> Q | None:
         # Published programmes are public (the catalogue shows them without login), so every role but
         # a company representative sees them in the portal too; a company sees only its own programmes.
-        from accounts import policy
-
         if action == "programme.view" and any(not g.company_id for g in policy.grants_for(user, action)):
             return Q(status__in=[ProgrammeStatus.OPEN, ProgrammeStatus.CLOSED])
         return None
@@ -294,8 +290,6 @@ WAITING_STATES = (ProposalState.SUBMITTED, ProposalState.UNDER_REVIEW)
 
 class ProposalQuerySet(models.QuerySet):
     def visible_to(self, user) -> ProposalQuerySet:
-        from accounts import policy
-
         return policy.scoped(self, user, "proposal.view")
 
     def in_state(self, *states: str) -> ProposalQuerySet:
@@ -357,8 +351,6 @@ class Proposal(models.Model):
     @classmethod
     def policy_extra_q(cls, user, action: str) -> Q | None:
         """A company sees the proposals matched to its programmes or eligible for its open ones."""
-        from accounts import policy
-
         if action != "proposal.view":
             return None
         company_ids = [g.company_id for g in policy.grants_for(user, action) if g.company_id]
@@ -401,8 +393,6 @@ class ProposalEvent(models.Model):
 
 class MatchQuerySet(models.QuerySet):
     def visible_to(self, user) -> MatchQuerySet:
-        from accounts import policy
-
         return policy.scoped(self, user, "match.view")
 
     def live(self) -> MatchQuerySet:
@@ -464,8 +454,6 @@ class ReporterSide(models.TextChoices):
 
 class RealisationQuerySet(models.QuerySet):
     def visible_to(self, user) -> RealisationQuerySet:
-        from accounts import policy
-
         return policy.scoped(self, user, "match.view")
 
 
