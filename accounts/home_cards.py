@@ -20,9 +20,7 @@ def users_without_role(user: Any) -> home.Card | None:
         return None
     counts = User.objects.aggregate(
         active=Count("pk", filter=Q(is_active=True)),
-        without_role=Count(
-            "pk", filter=Q(is_active=True, is_superuser=False) & ~Q(role_assignments__active=True), distinct=True
-        ),
+        without_role=Count("pk", filter=Q(is_active=True, is_superuser=False) & ~policy.holders_q()),
     )
     lines = []
     if counts["without_role"]:

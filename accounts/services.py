@@ -32,11 +32,12 @@ def user_ensure(
 
 
 @transaction.atomic
-def role_assign(*, user: User, role: str, region: Any = None, company: Any = None) -> RoleAssignment:
-    """Give ``user`` the ``role`` over ``region`` or ``company``; checked by the model's rules."""
-    assignment = RoleAssignment.objects.filter(user=user, role=role, region=region, company=company).first()
+def role_assign(*, user: User, role: str, region: Any = None) -> RoleAssignment:
+    """Give ``user`` the ``role`` over ``region`` (none: an administrator); checked by the model's rules.
+    A company representative is assigned on the company: ``csr.services.company_representative_assign``."""
+    assignment = RoleAssignment.objects.filter(user=user, role=role, region=region).first()
     if assignment is None:
-        assignment = RoleAssignment(user=user, role=role, region=region, company=company)
+        assignment = RoleAssignment(user=user, role=role, region=region)
     assignment.active = True
     assignment.full_clean()
     assignment.save()
