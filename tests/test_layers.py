@@ -9,6 +9,7 @@ import ast
 import tomllib
 from pathlib import Path
 
+from django.db.migrations.loader import MigrationLoader
 from importlinter.application.use_cases import lint_imports
 from importlinter.configuration import configure
 
@@ -17,8 +18,22 @@ PYPROJECT = ROOT / "pyproject.toml"
 MARK = "# local import:"
 
 
+def _config() -> dict:
+    return tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["tool"]["importlinter"]
+
+
 def _packages() -> list[str]:
-    return tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["tool"]["importlinter"]["root_packages"]
+    return _config()["root_packages"]
+
+
+def _layer_of() -> dict[str, int]:
+    """Package -> its layer's depth in the contract (0 = the top)."""
+    (contract,) = [c for c in _config()["contracts"] if c["type"] == "layers"]
+    return {
+        package.strip(): depth
+        for depth, layer in enumerate(contract["layers"])
+        for package in layer.replace(":", "|").split("|")
+    }
 
 
 def _function_imports_without_reason(path: Path) -> list[str]:
@@ -55,6 +70,20 @@ def test_each_package_imports_only_from_the_layers_below_it():
     assert lint_imports(config_filename=str(PYPROJECT), cache_dir=None, no_logo=True), (
         "a package imports from a layer above it: see the report above and docs/architecture.md"
     )
+
+
+def test_migrations_depend_only_on_the_app_itself_and_the_layers_below_it():
+    """A foreign key upwards would tie an app's migrations to an app above it (as RoleAssignment's company
+    once tied accounts to csr), which the import contract cannot see: models name each other by string."""
+    layer = _layer_of()
+    upwards = [
+        f"{app}.{name} -> {dependency}.{dependency_name}"
+        for (app, name), migration in sorted(MigrationLoader(None, ignore_no_migrations=True).disk_migrations.items())
+        if app in layer
+        for dependency, dependency_name in migration.dependencies
+        if dependency in layer and dependency != app and layer[dependency] <= layer[app]
+    ]
+    assert upwards == []
 
 
 def test_every_import_inside_a_function_says_why():
