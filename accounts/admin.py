@@ -8,8 +8,8 @@ from .models import PersonalDataAccess, RoleAssignment, User
 class RoleAssignmentInline(admin.TabularInline):
     model = RoleAssignment
     extra = 0
-    autocomplete_fields = ["region", "company"]
-    fields = ["role", "region", "company", "active"]
+    autocomplete_fields = ["region"]
+    fields = ["role", "region", "active"]
 
 
 @admin.register(User)
@@ -30,7 +30,7 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "region", "company", "active", "created_at"]
+    list_display = ["user", "role", "region", "active", "created_at"]
     list_filter = ["role", "active", "region__level"]
     search_fields = [
         "user__username",
@@ -38,10 +38,9 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
         "user__last_name",
         "region__code",
         "region__name",
-        "company__name",
     ]
-    autocomplete_fields = ["user", "region", "company"]
-    list_select_related = ["user", "region", "company"]
+    autocomplete_fields = ["user", "region"]
+    list_select_related = ["user", "region"]
 
 
 @admin.register(PersonalDataAccess)

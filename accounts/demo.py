@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from csr.models import Company
 from regions.models import Region
 
 from .models import Role
@@ -11,10 +10,9 @@ from .services import role_assign, user_ensure
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - demo only; seed_demo refuses it when DEBUG is off
 DEMO_VILLAGE = "65.01.01.2005"  # Desa Gunung Putih, Tanjung Palas, Bulungan
 DEMO_VILLAGE_2 = "65.03.01.2001"  # a desa of Sebatik, Nunukan
-DEMO_COMPANY = "PT Kaltara Hijau Lestari (demo)"
 
 DEMO_USERS = [
-    # username, first name, last name, role, region code
+    # username, first name, last name, role, region code (the company representative's company: csr.demo)
     ("provinsi", "Sri", "Wahyuni", Role.PROVINCE_STAFF, "65"),
     ("kabupaten", "Andi", "Pratama", Role.KABUPATEN_STAFF, "65.01"),
     ("pengurus", "Rizky", "Ramadhan", Role.KT_OFFICER, DEMO_VILLAGE),
@@ -25,23 +23,11 @@ DEMO_USERS = [
 
 
 def seed(ctx) -> None:
-    company, _ = Company.objects.get_or_create(
-        name=DEMO_COMPANY,
-        defaults={
-            "business_sector": "Perkebunan dan energi",
-            "address": "Jl. Jenderal Sudirman, Tanjung Selor",
-            "kabupaten": Region.objects.get(code="65.01"),
-            "email": "csr@example.com",
-        },
-    )
-    ctx.objects["company"] = company
     for username, first, last, role, code in DEMO_USERS:
         user = user_ensure(
             username=username, password=DEMO_PASSWORD, first_name=first, last_name=last, email=f"{username}@example.com"
         )
-        if role == Role.COMPANY_REP:
-            role_assign(user=user, role=role, company=company)
-        else:
+        if role != Role.COMPANY_REP:  # a company's representative is assigned with the company (csr.demo)
             role_assign(user=user, role=role, region=Region.objects.get(code=code))
         ctx.objects[username] = user
     admin = user_ensure(

@@ -51,21 +51,15 @@ class RoleAssignmentQuerySet(models.QuerySet):
 
 
 class RoleAssignment(models.Model):
-    """One role of one user, with its scope: a region (and so its Karang Taruna) or a company."""
+    """One role of one user, with its scope: a region (and so its Karang Taruna), or everything for an
+    administrator. A company representative's scope is a company, kept with the companies
+    (``csr.CompanyRepresentative``), so that accounts does not depend on csr."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("user"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     region = models.ForeignKey(
         "regions.Region",
         verbose_name=_("region"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="role_assignments",
-    )
-    company = models.ForeignKey(
-        "csr.Company",
-        verbose_name=_("company"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -81,41 +75,33 @@ class RoleAssignment(models.Model):
         verbose_name_plural = _("role assignments")
         ordering = ["user_id", "role"]
         constraints = [
-            # One row per user, role and scope (three partial constraints, one per kind of scope).
+            # One row per user, role and scope (two partial constraints, one per kind of scope).
             models.UniqueConstraint(
                 fields=["user", "role", "region"], condition=Q(region__isnull=False), name="role_unique_region"
             ),
             models.UniqueConstraint(
-                fields=["user", "role", "company"], condition=Q(company__isnull=False), name="role_unique_company"
-            ),
-            models.UniqueConstraint(
-                fields=["user", "role"],
-                condition=Q(region__isnull=True, company__isnull=True),
-                name="role_unique_global",
+                fields=["user", "role"], condition=Q(region__isnull=True), name="role_unique_global"
             ),
         ]
         # Loaded once per request by policy.grants(user).
         indexes = [models.Index(fields=["user", "active"], name="role_user_active_idx")]
 
     def __str__(self) -> str:
-        scope = self.region or self.company or _("everything")
+        scope = self.region or _("everything")
         return f"{self.get_role_display()}: {scope}"
 
     def clean(self) -> None:
         levels = ROLE_REGION_LEVELS.get(self.role)
         if self.role == Role.COMPANY_REP:
-            if not self.company_id:
-                raise ValidationError({"company": _("A company representative needs a company.")})
+            raise ValidationError(
+                {"role": _("A company representative is scoped to a company: assign them on the company (CSR).")}
+            )
+        if self.role == Role.ADMINISTRATOR:
             if self.region_id:
-                raise ValidationError({"region": _("A company representative is scoped to a company, not a region.")})
-        elif self.role == Role.ADMINISTRATOR:
-            if self.region_id or self.company_id:
-                raise ValidationError(_("An administrator's scope is everything; leave region and company empty."))
+                raise ValidationError(_("An administrator's scope is everything; leave the region empty."))
         else:
             if not self.region_id:
                 raise ValidationError({"region": _("This role needs a region.")})
-            if self.company_id:
-                raise ValidationError({"company": _("This role is scoped to a region, not a company.")})
             if levels is not None and self.region.level not in levels:
                 raise ValidationError({"region": _("The region is at the wrong level for this role.")})
 

@@ -22,10 +22,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db.models import BigIntegerField, Model, Q, QuerySet, Value
 from django.http import Http404
 
 from regions.models import display_name, within_q
@@ -125,6 +125,43 @@ class Grant:
         return bool(self.company_id and company_id and self.company_id == company_id)
 
 
+# The columns of a grant row: role, region code, company id, what the scope is called, region level and kind.
+GRANT_COLUMNS = ("role", "region_code", "company_id", "scope_name", "region_level", "region_kind")
+
+
+class GrantSource(Protocol):
+    """Grants kept outside ``RoleAssignment`` by an app above accounts (csr's company representatives)."""
+
+    def grant_rows(self, user_id: int) -> QuerySet:
+        """A ``values_list`` queryset of the user's active grants, in the order of ``GRANT_COLUMNS``."""
+        ...
+
+    def holder_ids(self) -> QuerySet:
+        """The ids of the users holding an active grant of this source (``values("user_id")``)."""
+        ...
+
+
+_grant_sources: list[GrantSource] = []
+
+
+def register_grant_source(source: GrantSource) -> GrantSource:
+    """Add a source of grants: an app above accounts keeps a role's scope that way without accounts
+    naming it (csr's company representatives, ``CsrConfig.ready``). Every source is read in the same
+    one query as the role assignments (``UNION ALL``)."""
+    if source not in _grant_sources:
+        _grant_sources.append(source)
+    return source
+
+
+def holders_q() -> Q:
+    """Users who hold at least one active grant: a role assignment, or a grant of a registered source
+    (superusers' implicit administrator grant aside)."""
+    q = Q(pk__in=RoleAssignment.objects.active().values("user_id"))
+    for source in _grant_sources:
+        q |= Q(pk__in=source.holder_ids())
+    return q
+
+
 def grants(user: Any) -> tuple[Grant, ...]:
     """The user's active grants, loaded once per user object (one query, which also brings what
     their scopes are called: see ``scope_names``)."""
@@ -138,17 +175,24 @@ def grants(user: Any) -> tuple[Grant, ...]:
         .filter(user_id=user.pk)
         .order_by()  # sorted by role below: the model's ordering costs 0.1 ms of ORM on every page
         .values_list(
-            "role", "region__code", "company_id", "region__name", "region__level", "region__kind", "company__name"
+            "role",
+            "region__code",
+            Value(None, output_field=BigIntegerField()),
+            "region__name",
+            "region__level",
+            "region__kind",
         )
     )
+    if _grant_sources:
+        rows = rows.union(*(source.grant_rows(user.pk) for source in _grant_sources), all=True).order_by()
     found: list[Grant] = []
     names: dict[str | int, str] = {}
-    for role, code, company_id, name, level, kind, company_name in sorted(rows, key=itemgetter(0)):
+    for role, code, company_id, name, level, kind in sorted(rows, key=itemgetter(0)):
         found.append(Grant(role=role, region_code=code, company_id=company_id))
         if code:
             names[code] = display_name(name=name, level=level, kind=kind)
         if company_id:
-            names[company_id] = company_name
+            names[company_id] = name
     if user.is_superuser and not any(g.is_global for g in found):
         found.append(Grant(role=Role.ADMINISTRATOR))
     user._portal_grants = tuple(found)

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from . import policy
-from .models import RoleAssignment, User
+from .models import PersonalDataAccess, RoleAssignment, User
 
 
 @transaction.atomic
@@ -32,11 +32,12 @@ def user_ensure(
 
 
 @transaction.atomic
-def role_assign(*, user: User, role: str, region: Any = None, company: Any = None) -> RoleAssignment:
-    """Give ``user`` the ``role`` over ``region`` or ``company``; checked by the model's rules."""
-    assignment = RoleAssignment.objects.filter(user=user, role=role, region=region, company=company).first()
+def role_assign(*, user: User, role: str, region: Any = None) -> RoleAssignment:
+    """Give ``user`` the ``role`` over ``region`` (none: an administrator); checked by the model's rules.
+    A company representative is assigned on the company: ``csr.services.company_representative_assign``."""
+    assignment = RoleAssignment.objects.filter(user=user, role=role, region=region).first()
     if assignment is None:
-        assignment = RoleAssignment(user=user, role=role, region=region, company=company)
+        assignment = RoleAssignment(user=user, role=role, region=region)
     assignment.active = True
     assignment.full_clean()
     assignment.save()
@@ -55,8 +56,6 @@ def personal_data_access_log(
     *, user: User, action: str, subject: str, object_id: Any = "", region_code: str = "", rows: int = 1
 ) -> None:
     """Record that ``user`` saw full personal data or exported it (who, when, what; never the data)."""
-    from .models import PersonalDataAccess
-
     PersonalDataAccess.objects.create(
         user=user,
         action=action,

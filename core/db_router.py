@@ -8,8 +8,8 @@ the primary, even inside ``use_replica``.
 
 Access decisions never read from the replica: a role revoked a moment ago must not still open a
 dashboard because the replica has not replayed the revocation yet. So the rows the access policy
-and authentication rest on — users, role assignments, Pokja membership, sessions, permissions and
-the login lock-out — are always read from the primary (``PRIMARY_ONLY``).
+and authentication rest on — users, role assignments, company representatives, Pokja membership,
+sessions, permissions and the login lock-out — are always read from the primary (``PRIMARY_ONLY``).
 
 Without ``DATABASE_REPLICA_URL`` (``settings.REPLICA_DATABASE_ALIAS`` is None) nothing changes.
 """
@@ -25,7 +25,9 @@ from django.conf import settings
 
 # app_label.model_name of the models an access decision reads (accounts.policy, authentication, axes).
 PRIMARY_ONLY_APPS = frozenset({"auth", "sessions", "axes"})
-PRIMARY_ONLY = frozenset({"accounts.user", "accounts.roleassignment", "poverty_data.pokjamember"})
+PRIMARY_ONLY = frozenset(
+    {"accounts.user", "accounts.roleassignment", "csr.companyrepresentative", "poverty_data.pokjamember"}
+)
 
 _on_replica: ContextVar[bool] = ContextVar("kaltara_on_replica", default=False)
 

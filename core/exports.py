@@ -21,6 +21,7 @@ from django.core.paginator import Page, Paginator
 from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
+from openpyxl import Workbook
 
 from .db_router import iterate_on_replica
 
@@ -92,8 +93,6 @@ def export_response(
         return response
     if fmt != "xlsx":
         raise ValueError(fmt)
-    from openpyxl import Workbook
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title[:31])
     sheet.append([safe_cell(h) for h in header])

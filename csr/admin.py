@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import (
     Attachment,
     Company,
+    CompanyRepresentative,
     ForumMembership,
     Match,
     Programme,
@@ -22,13 +23,31 @@ class ForumMembershipInline(admin.TabularInline):
     extra = 0
 
 
+class CompanyRepresentativeInline(admin.TabularInline):
+    """The users who represent the company (their role's scope: csr.CompanyRepresentative)."""
+
+    model = CompanyRepresentative
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", "active"]
+
+
+@admin.register(CompanyRepresentative)
+class CompanyRepresentativeAdmin(admin.ModelAdmin):
+    list_display = ["user", "company", "active", "created_at"]
+    list_filter = ["active"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "company__name"]
+    autocomplete_fields = ["user", "company"]
+    list_select_related = ["user", "company"]
+
+
 @admin.register(Company)
 class CompanyAdmin(SimpleHistoryAdmin):
     list_display = ["name", "business_sector", "kabupaten", "email", "phone"]
     list_filter = ["kabupaten", "business_sector"]
     search_fields = ["name", "business_sector", "email"]
     autocomplete_fields = ["kabupaten"]
-    inlines = [ForumMembershipInline]
+    inlines = [ForumMembershipInline, CompanyRepresentativeInline]
 
 
 @admin.register(ForumMembership)

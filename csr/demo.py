@@ -15,6 +15,7 @@ from regions.models import Region
 from . import services
 from .models import Company, ForumMembership, Programme, ProposalState, ProposerKind, Sector
 
+DEMO_COMPANY = "PT Kaltara Hijau Lestari (demo)"  # represented by the demo user "perusahaan"
 COMPANIES = [
     # name, business sector, kabupaten
     ("PT Borneo Energi Utara (demo)", "Minyak dan gas", "65.71"),
@@ -22,7 +23,7 @@ COMPANIES = [
     ("PT Tambang Malinau Jaya (demo)", "Pertambangan batubara", "65.02"),
 ]
 PROGRAMMES = [
-    # company index (0 = the demo company of accounts), title, sector, targets, budget (million)
+    # company index (0 = the demo company), title, sector, targets, budget (million)
     (0, "Beasiswa Pemuda Bulungan", Sector.EDUCATION, ["65.01"], 500),
     (0, "Usaha Mikro Karang Taruna Tanjung Palas", Sector.ENTREPRENEURSHIP, ["65.01.01"], 300),
     # Tana Tidung (65.04) is left without an open programme, so the board shows poor villages no one reaches.
@@ -58,6 +59,17 @@ MILLION = Decimal(1_000_000)
 
 
 def seed(ctx) -> None:
+    company, _created = Company.objects.get_or_create(
+        name=DEMO_COMPANY,
+        defaults={
+            "business_sector": "Perkebunan dan energi",
+            "address": "Jl. Jenderal Sudirman, Tanjung Selor",
+            "kabupaten": Region.objects.get(code="65.01"),
+            "email": "csr@example.com",
+        },
+    )
+    services.company_representative_assign(user=ctx.objects["perusahaan"], company=company)
+    ctx.objects["company"] = company
     if Programme.objects.filter(title=PROGRAMMES[0][1]).exists():
         ctx.log("csr: demo data already there")
         return

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import policy
 from core.home_cards import Card, CardLine, register
-from kaltara_portal.navigation import NavItem
-from kaltara_portal.navigation import register as register_nav
+from core.navigation import NavItem
+from core.navigation import register as register_nav
 
 from . import selectors
 from .csr_tones import state_tone

@@ -1,7 +1,8 @@
 """CSR synchronisation: companies, their programmes (offers), proposals (needs), matches and realisation.
 
 * ``Company`` — a company in the provincial CSR forum (Forum TJSP/TJSLBU); its representatives are
-  users holding the company-representative role scoped to it (``accounts.RoleAssignment``).
+  ``CompanyRepresentative`` rows (the scope of the company-representative role, kept here so that
+  ``accounts`` does not depend on csr; the policy reads them as grants, see ``CsrConfig.ready``).
 * ``Programme`` — a company's CSR offer: sector, target regions (any level), budget, period, status.
   Its budget left is the total minus what accepted matches committed.
 * ``Proposal`` — a need from a village's Karang Taruna or the village itself. Every state change is a
@@ -24,6 +25,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts import policy
+from accounts.models import Role
+
 MONEY = {"max_digits": 15, "decimal_places": 0, "validators": [MinValueValidator(Decimal(0))]}
 
 
@@ -43,8 +47,6 @@ INCOME_SECTORS = frozenset({Sector.ENTREPRENEURSHIP, Sector.SOCIO_ECONOMIC})
 
 class CompanyQuerySet(models.QuerySet):
     def visible_to(self, user) -> CompanyQuerySet:
-        from accounts import policy
-
         return policy.scoped(self, user, "company.view")
 
 
@@ -89,6 +91,68 @@ class Company(models.Model):
     @property
     def policy_region_code(self) -> str | None:
         return self.kabupaten.code if self.kabupaten_id else None
+
+
+class CompanyRepresentativeQuerySet(models.QuerySet):
+    def active(self) -> CompanyRepresentativeQuerySet:
+        return self.filter(active=True)
+
+    # A grant source of the access policy (accounts.policy.GrantSource, registered in CsrConfig.ready).
+
+    def grant_rows(self, user_id: int) -> models.QuerySet:
+        """The user's company-representative grants, in the columns of ``accounts.policy.GRANT_COLUMNS``
+        (role, region code, company id, scope name, region level, region kind)."""
+        return (
+            self.active()
+            .filter(user_id=user_id)
+            .order_by()
+            .values_list(
+                Value(Role.COMPANY_REP, output_field=models.CharField()),
+                Value(None, output_field=models.CharField()),
+                "company_id",
+                "company__name",
+                Value(None, output_field=models.IntegerField()),
+                Value(None, output_field=models.CharField()),
+            )
+        )
+
+    def holder_ids(self) -> models.QuerySet:
+        """The users who represent a company (for "active users without a role")."""
+        return self.active().values("user_id")
+
+
+class CompanyRepresentative(models.Model):
+    """A user who represents a company: the scope of the company-representative role (``Role.COMPANY_REP``).
+
+    The region-scoped roles are ``accounts.RoleAssignment`` rows; this one lives with the companies so
+    that ``accounts`` (below csr) never names a csr model. ``accounts.policy.grants`` reads both in one
+    query (``grant_rows``, registered in ``CsrConfig.ready``).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="company_representations",
+        verbose_name=_("user"),
+    )
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="representatives", verbose_name=_("company")
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = CompanyRepresentativeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("company representative")
+        verbose_name_plural = _("company representatives")
+        ordering = ["company_id", "user_id"]
+        constraints = [models.UniqueConstraint(fields=["user", "company"], name="company_rep_unique")]
+        # Loaded with the user's role assignments once per request (accounts.policy.grants).
+        indexes = [models.Index(fields=["user", "active"], name="company_rep_user_active_idx")]
+
+    def __str__(self) -> str:
+        return f"{Role(Role.COMPANY_REP).label}: {self.company}"
 
 
 class Forum(models.TextChoices):
@@ -154,8 +218,6 @@ def ancestor_or_self_q(code_expr, field: str = "code") -> Q:
 class ProgrammeQuerySet(models.QuerySet):
     def visible_to(self, user) -> ProgrammeQuerySet:
         """Published programmes for every role; drafts only for their company (and administrators)."""
-        from accounts import policy
-
         return policy.scoped(self, user, "programme.view")
 
     def published(self) -> ProgrammeQuerySet:
@@ -230,8 +292,6 @@ class Programme(models.Model):
     def policy_extra_q(cls, user, action: str) -> Q | None:
         # Published programmes are public (the catalogue shows them without login), so every role but
         # a company representative sees them in the portal too; a company sees only its own programmes.
-        from accounts import policy
-
         if action == "programme.view" and any(not g.company_id for g in policy.grants_for(user, action)):
             return Q(status__in=[ProgrammeStatus.OPEN, ProgrammeStatus.CLOSED])
         return None
@@ -294,8 +354,6 @@ WAITING_STATES = (ProposalState.SUBMITTED, ProposalState.UNDER_REVIEW)
 
 class ProposalQuerySet(models.QuerySet):
     def visible_to(self, user) -> ProposalQuerySet:
-        from accounts import policy
-
         return policy.scoped(self, user, "proposal.view")
 
     def in_state(self, *states: str) -> ProposalQuerySet:
@@ -357,8 +415,6 @@ class Proposal(models.Model):
     @classmethod
     def policy_extra_q(cls, user, action: str) -> Q | None:
         """A company sees the proposals matched to its programmes or eligible for its open ones."""
-        from accounts import policy
-
         if action != "proposal.view":
             return None
         company_ids = [g.company_id for g in policy.grants_for(user, action) if g.company_id]
@@ -401,8 +457,6 @@ class ProposalEvent(models.Model):
 
 class MatchQuerySet(models.QuerySet):
     def visible_to(self, user) -> MatchQuerySet:
-        from accounts import policy
-
         return policy.scoped(self, user, "match.view")
 
     def live(self) -> MatchQuerySet:
@@ -464,8 +518,6 @@ class ReporterSide(models.TextChoices):
 
 class RealisationQuerySet(models.QuerySet):
     def visible_to(self, user) -> RealisationQuerySet:
-        from accounts import policy
-
         return policy.scoped(self, user, "match.view")
 
 

@@ -17,6 +17,7 @@ from .models import (
     LIVE_MATCH_STATES,
     WAITING_STATES,
     Company,
+    CompanyRepresentative,
     Match,
     MatchState,
     Programme,
@@ -511,13 +512,11 @@ def company_list(*, user, q: str = ""):
 
 def company_detail(*, company, user) -> dict:
     """Forum years, representatives and the programmes the user may see (three queries)."""
-    from accounts.models import Role, RoleAssignment
-
     return {
         "memberships": list(company.forum_memberships.all()),
         "representatives": list(
-            RoleAssignment.objects.active()
-            .filter(company=company, role=Role.COMPANY_REP)
+            CompanyRepresentative.objects.active()
+            .filter(company=company)
             .select_related("user")
             .order_by("user__first_name")
         ),

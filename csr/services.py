@@ -31,6 +31,7 @@ from .models import (
     MATCHABLE_STATES,
     Attachment,
     Company,
+    CompanyRepresentative,
     Match,
     MatchState,
     Programme,
@@ -504,3 +505,25 @@ def company_update(*, user, company: Company, forum: str = "tjslbu", forum_years
             [ForumMembership(company=company, forum=forum, year=y) for y in years if y not in have]
         )
     return company
+
+
+# Company representatives ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def company_representative_assign(*, user, company: Company) -> CompanyRepresentative:
+    """Make ``user`` a representative of ``company`` (the company-representative role, scoped to it).
+    Like ``accounts.services.role_assign``, for the admin, the demo and the tests: no acting user."""
+    representative, _created = CompanyRepresentative.objects.get_or_create(user=user, company=company)
+    if not representative.active:
+        representative.active = True
+        representative.save(update_fields=["active"])
+    policy.forget(user)
+    return representative
+
+
+@transaction.atomic
+def company_representative_revoke(*, representative: CompanyRepresentative) -> None:
+    representative.active = False
+    representative.save(update_fields=["active"])
+    policy.forget(representative.user)

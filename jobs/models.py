@@ -15,6 +15,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import policy
+
 
 class JobStatus(models.TextChoices):
     QUEUED = "queued", _("Waiting")
@@ -45,8 +47,6 @@ RESULT_ACCESS: dict[str, ResultAccess] = {
 class JobQuerySet(models.QuerySet):
     def visible_to(self, user) -> JobQuerySet:
         """A job is seen by the person who started it (and administrators)."""
-        from accounts import policy
-
         return policy.scoped(self, user, "job.view")
 
     def unfinished(self) -> JobQuerySet:

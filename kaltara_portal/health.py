@@ -24,6 +24,9 @@ from django.conf import settings
 from django.db import connections
 from django.db.models import Q
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult, get_date_max
+
+from jobs.models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -42,10 +45,6 @@ def database_check() -> str:
 
 
 def worker_check() -> str:
-    from django_tasks_db.models import DBTaskResult, get_date_max
-
-    from jobs.models import WorkerHeartbeat
-
     now = timezone.now()
     cutoff = now - timedelta(seconds=settings.READY_QUEUE_MAX_WAIT)
     try:

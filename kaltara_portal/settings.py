@@ -12,6 +12,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from kaltara_portal import local_postgres
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -122,8 +124,6 @@ def _database(url: str) -> dict:
     else:
         if not (DEBUG or TESTING or TOOLING):
             raise ImproperlyConfigured("DATABASE_URL must be set when DEBUG is off (see .env.example).")
-        from kaltara_portal import local_postgres
-
         config = local_postgres.database_settings()
     config["CONN_HEALTH_CHECKS"] = True
     # Behind pgbouncer in transaction mode, exports' .iterator() must not use server-side cursors.

@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
-from . import views
+from . import region_views, views
 
 urlpatterns = [
     path("", views.home_page, name="home"),
@@ -24,7 +24,18 @@ urlpatterns = [
         ),
     ),
     path("akun/", include("accounts.urls")),
-    path("wilayah/", include("regions.urls")),
+    path(
+        "wilayah/",
+        include(
+            (
+                [
+                    path("", region_views.region_browse, name="browse"),
+                    re_path(r"^(?P<code>[0-9.]{2,13})/$", region_views.region_browse, name="detail"),
+                ],
+                "regions",
+            )
+        ),
+    ),
     path("organisasi/", include("organisations.urls")),
     path("data-kemiskinan/", include("poverty_data.urls")),
     path("impor/", include("poverty_imports.urls")),

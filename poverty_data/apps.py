@@ -1,14 +1,15 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.navigation import NavItem, register
+
 
 class PovertyDataConfig(AppConfig):
     name = "poverty_data"
     verbose_name = _("Village poverty data")
 
     def ready(self) -> None:
-        from kaltara_portal.navigation import NavItem, register
-
+        # local import: the home cards read models, which load only once the app registry is ready
         from . import home_cards  # noqa: F401 - registers the home-page cards
 
         register(NavItem(_("Villages"), "poverty_data:villages", "family.view", order=30, section=_("Poverty data")))

@@ -3,12 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class RegionsConfig(AppConfig):
+    """The Kemendagri region tree. Its browser page and menu entry live in ``kaltara_portal`` (they ask the
+    access policy, which reads regions); the "My area" home card in ``accounts``."""
+
     name = "regions"
     verbose_name = _("Regions")
-
-    def ready(self) -> None:
-        from kaltara_portal.navigation import NavItem, register
-
-        from . import home_cards  # noqa: F401  (registers the home-page card)
-
-        register(NavItem(_("Regions"), "regions:browse", "region.view", order=80))

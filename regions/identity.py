@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from .models import Level, Region
+
 KALTARA_PREFIX = "65"
 
 
@@ -54,8 +56,6 @@ class KecamatanCodes:
     @property
     def codes(self) -> set[str]:
         if self._codes is None:
-            from .models import Level, Region
-
             self._codes = set(Region.objects.filter(level=Level.KECAMATAN).values_list("code", flat=True))
         return self._codes
 

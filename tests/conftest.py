@@ -11,6 +11,7 @@ import pytest
 
 from accounts.models import Role
 from accounts.services import role_assign
+from csr.services import company_representative_assign
 from regions.services import RegionRow, regions_import
 
 from .factories import CompanyFactory, UserFactory
@@ -107,7 +108,9 @@ def village_head(region_tree):
 
 @pytest.fixture
 def company_rep(companies):
-    return _user_with(Role.COMPANY_REP, "perusahaan", company=companies.mine)
+    user = UserFactory(username="perusahaan")
+    company_representative_assign(user=user, company=companies.mine)
+    return user
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.http import Http404
 from accounts import policy
 from accounts.models import Role, RoleAssignment
 from accounts.services import role_revoke
-from csr.models import Company
+from csr.models import Company, CompanyRepresentative
 from regions.models import Region
 
 READ, WRITE = "test.village.read", "test.village.write"
@@ -171,7 +171,7 @@ def test_the_names_of_a_users_scopes_come_with_the_grants_in_the_same_query(
     assert names == {region_tree.village.code: region_tree.village.display_name}
     with django_assert_num_queries(1):
         names = policy.scope_names(company_rep)
-    company = RoleAssignment.objects.get(user=company_rep).company
+    company = CompanyRepresentative.objects.get(user=company_rep).company
     assert names == {company.pk: company.name}
     assert policy.scope_names(users["no_role"]) == {}
 
@@ -185,8 +185,9 @@ def test_role_scopes_must_fit_the_role(region_tree, companies, no_role_user):
         dict(role=Role.VILLAGE_HEAD, region=region_tree.bulungan),
         dict(role=Role.KABUPATEN_STAFF, region=region_tree.village),
         dict(role=Role.PROVINCE_STAFF),
+        # A company representative's scope is a company: assigned on the company (csr), never here.
         dict(role=Role.COMPANY_REP),
-        dict(role=Role.COMPANY_REP, company=companies.mine, region=region_tree.village),
+        dict(role=Role.COMPANY_REP, region=region_tree.village),
         dict(role=Role.ADMINISTRATOR, region=region_tree.province),
     ]
     for kwargs in bad:

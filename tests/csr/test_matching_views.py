@@ -97,8 +97,6 @@ def test_the_company_declines_only_with_a_reason(client, company_rep, proposal, 
 
 
 def test_staff_and_other_companies_cannot_decide(client, province_staff, other_officer, proposal, programme, companies):
-    from accounts.models import Role
-    from accounts.services import role_assign
     from tests.factories import UserFactory
 
     match = services.match_confirm(user=province_staff, proposal=proposal, programme=programme, amount=1_000)
@@ -106,7 +104,7 @@ def test_staff_and_other_companies_cannot_decide(client, province_staff, other_o
     client.force_login(province_staff)
     assert client.post(url, {"decision": "accept"}).status_code == 403
     other_rep = UserFactory(username="lain")
-    role_assign(user=other_rep, role=Role.COMPANY_REP, company=companies.other)
+    services.company_representative_assign(user=other_rep, company=companies.other)
     client.force_login(other_rep)
     assert client.post(url, {"decision": "accept"}).status_code == 404
     client.force_login(other_officer)

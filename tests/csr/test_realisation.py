@@ -98,14 +98,12 @@ def test_plan_vs_realisation_counts_the_larger_report_per_match(client, province
 def test_plan_vs_realisation_is_scoped(
     client, kabupaten_staff, other_officer, other_proposal, make_programme, province_staff, companies
 ):
-    from accounts.models import Role
-    from accounts.services import role_assign
     from tests.factories import UserFactory
 
     programme = make_programme(targets=("65.03",), company=companies.other)
     match = services.match_confirm(user=province_staff, proposal=other_proposal, programme=programme, amount=1_000)
     rep = UserFactory(username="lain")
-    role_assign(user=rep, role=Role.COMPANY_REP, company=companies.other)
+    services.company_representative_assign(user=rep, company=companies.other)
     services.match_accept(user=rep, match=match)
     client.force_login(kabupaten_staff)
     assert client.get(reverse("csr:plan_vs_realisation")).context["tables"]["company"] == []

@@ -7,7 +7,9 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from accounts import policy
 from accounts.models import RoleAssignment, User
+from csr.models import CompanyRepresentative
 from regions.models import Region
 
 
@@ -21,16 +23,17 @@ def test_it_creates_the_province_its_five_kabupaten_and_one_user_per_role(demo_d
     ]
     assert Region.objects.get(code="65.02").bps_code == "6501"
     assert Region.objects.villages().count() > 50
-    roles = dict(RoleAssignment.objects.values_list("user__username", "role"))
+    roles = {user.username: policy.roles(user) for user in User.objects.all()}
     assert roles == {
-        "provinsi": "province_staff",
-        "kabupaten": "kabupaten_staff",
-        "pengurus": "kt_officer",
-        "kades": "village_head",
-        "pengurus2": "kt_officer",
-        "perusahaan": "company_rep",
-        "admin": "administrator",
+        "provinsi": {"province_staff"},
+        "kabupaten": {"kabupaten_staff"},
+        "pengurus": {"kt_officer"},
+        "kades": {"village_head"},
+        "pengurus2": {"kt_officer"},
+        "perusahaan": {"company_rep"},
+        "admin": {"administrator"},
     }
+    assert CompanyRepresentative.objects.get().user.username == "perusahaan"
     pengurus = RoleAssignment.objects.get(user__username="pengurus")
     kades = RoleAssignment.objects.get(user__username="kades")
     assert pengurus.region == kades.region and pengurus.region.code.startswith("65.01.")
@@ -39,10 +42,18 @@ def test_it_creates_the_province_its_five_kabupaten_and_one_user_per_role(demo_d
 
 
 def test_running_it_twice_changes_nothing(demo_data, settings):
-    before = (Region.objects.count(), User.objects.count(), RoleAssignment.objects.count())
+    def counts():
+        return (
+            Region.objects.count(),
+            User.objects.count(),
+            RoleAssignment.objects.count(),
+            CompanyRepresentative.objects.count(),
+        )
+
+    before = counts()
     settings.DEBUG = True
     call_command("seed_demo", stdout=io.StringIO())
-    assert (Region.objects.count(), User.objects.count(), RoleAssignment.objects.count()) == before
+    assert counts() == before
 
 
 def test_it_refuses_to_create_known_passwords_when_debug_is_off(db, settings):

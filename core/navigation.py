@@ -1,15 +1,18 @@
-"""The main menu: each part of the portal registers its entries with the policy action they need."""
+"""The main menu's registry: each part of the portal registers its entries with the policy action they need.
+
+The registry knows no access rule: an entry only names its action. Whoever draws the menu asks the
+access policy which entries the user may see (``kaltara_portal.context_processors``) and hands them
+to ``sections`` to be grouped, translated and reversed.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from django.urls import get_script_prefix, reverse
 from django.utils.functional import Promise
-
-from accounts import policy
 
 
 @dataclass(frozen=True)
@@ -42,9 +45,9 @@ def register(item: NavItem) -> None:
         _items.sort(key=lambda i: i.order)
 
 
-def items_for(user: Any) -> list[NavItem]:
-    """The entries whose action the user may perform somewhere (no extra queries: grants are cached)."""
-    return [item for item in _items if policy.can(user, item.action)]
+def items() -> list[NavItem]:
+    """Every registered entry, in menu order."""
+    return list(_items)
 
 
 @dataclass
@@ -60,16 +63,16 @@ class NavSection:
     links: list[NavLink]
 
 
-def sections_for(user: Any, path: str = "") -> list[NavSection]:
-    """The visible entries grouped by section, in menu order, ready to print: labels translated,
+def sections(visible: Iterable[NavItem], path: str = "") -> list[NavSection]:
+    """The ``visible`` entries grouped by section, in menu order, ready to print: labels translated,
     URLs reversed and the entry of ``path`` marked active (the template only writes them out)."""
-    sections: list[NavSection] = []
+    found: list[NavSection] = []
     by_label: dict[str, NavSection] = {}
-    for item in items_for(user):
+    for item in visible:
         key = str(item.section) if item.section else f"item:{item.url_name}"
         if key not in by_label:
             by_label[key] = NavSection(label=str(item.section or item.label), links=[])
-            sections.append(by_label[key])
+            found.append(by_label[key])
         url = item.url
         by_label[key].links.append(NavLink(label=str(item.label), url=url, active=url == path))
-    return sections
+    return found

@@ -1,3 +1,10 @@
+"""The region browser (/wilayah/): the Kemendagri tree, level by level, with counts.
+
+It lives here, above every app, rather than in ``regions``: it asks the access policy
+(``accounts.policy``), and the policy reads ``regions`` (a grant's scope is a region), so ``regions``
+itself stays free of anything above it (docs/architecture.md).
+"""
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
@@ -6,9 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts import policy
-
-from .models import CODE_RE, Level, Region
-from .selectors import region_breadcrumbs, region_children_with_counts
+from regions.models import CODE_RE, Level, Region
+from regions.selectors import region_breadcrumbs, region_children_with_counts
 
 
 @login_required
