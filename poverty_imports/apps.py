@@ -7,6 +7,7 @@ class PovertyImportsConfig(AppConfig):
     verbose_name = _("Poverty-data import and export")
 
     def ready(self) -> None:
+        # Inside ready(): the menu registry imports models, which Django loads only after the app configs.
         from kaltara_portal.navigation import NavItem, register
 
         register(

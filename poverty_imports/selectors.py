@@ -10,7 +10,8 @@ from accounts import policy
 from poverty_data.models import Submission
 from regions.models import Level, Region
 
-from .models import ImportBatch
+from .checks import ERROR, WARNING
+from .models import ImportBatch, ImportIssue
 
 
 def imports_visible_to(user: Any) -> QuerySet[ImportBatch]:
@@ -18,6 +19,17 @@ def imports_visible_to(user: Any) -> QuerySet[ImportBatch]:
     return policy.scoped(ImportBatch.objects.all(), user, "import.view").select_related(
         "round", "village", "created_by"
     )
+
+
+def import_issues(batch: ImportBatch, severity: str | None = None) -> QuerySet[ImportIssue]:
+    """The issues of an import in row order; ``severity`` "error" or "warning" keeps those alone."""
+    issues = batch.issues.order_by("row", "pk")
+    return issues.filter(severity=severity) if severity in (ERROR, WARNING) else issues
+
+
+def region_by_code(code: str) -> Region | None:
+    """The region of a code typed into a URL or chosen in a form (None if there is none)."""
+    return Region.objects.filter(code=code[:13]).first()
 
 
 def import_submissions(batch: ImportBatch, *, limit: int = 50) -> list[Submission]:

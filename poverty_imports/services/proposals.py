@@ -23,8 +23,8 @@ from ..checks import COMPACT
 from ..models import ImportBatch
 from .portal import family_fields
 
-# The rows of new families turned into proposals and written at a time (about 20 MB of JSON).
-PAYLOAD_ROWS = 100_000
+# The rows of new families turned into proposals and written at a time (about 10 MB of JSON).
+PAYLOAD_ROWS = 50_000
 CHANGE_SCHEMA = {
     "village_code": pl.String, "kind": pl.String, "family_id": pl.Int64, "member_id": pl.Int64, "field": pl.String,
     "old_value": pl.String, "new_value": pl.String, "payload": pl.String, "base_version": pl.Int64,
@@ -46,12 +46,13 @@ def changes_write(
     ``existing``: the active families the file names (``portal.read_portal``); ``columns``: the file's."""
     counts = {"families_new": 0, "families_corrected": 0, "members_added": 0, "changes_created": 0}
     fields = family_fields(columns)
-    existing = existing.join(rows.select("village_code", "no_kk").unique(), on=["village_code", "no_kk"], how="semi")
-    # (An empty portal holds none of the file's families: the rows are not copied then.)
-    new_rows = rows.join(existing, on=["village_code", "no_kk"], how="anti") if existing.height else rows
-    known_rows = _as_text(
-        rows.join(existing.select("village_code", "no_kk", "family_id"), on=["village_code", "no_kk"])
-    )
+    if existing.height:
+        keys = ["village_code", "no_kk"]
+        existing = existing.join(rows.select(keys).unique(), on=keys, how="semi")
+        new_rows = rows.join(existing, on=keys, how="anti")
+        known_rows = _as_text(rows.join(existing.select(*keys, "family_id"), on=keys))
+    else:  # an empty portal holds none of the file's families: the rows are not copied
+        new_rows, known_rows = rows, rows.clear()
     corrections, corrected, added = _corrections(known_rows, existing, fields, "status_kehadiran" in columns)
     counts["families_corrected"], counts["members_added"] = corrected, added
     lap("corrections compared")
