@@ -13,6 +13,9 @@ from regions.models import Level, Region
 from .checks import ERROR, WARNING
 from .models import ImportBatch, ImportIssue
 
+# Up to this many submissions, an import's are looked up by id (``import_submissions``).
+FEW_SUBMISSIONS = 1_000
+
 
 def imports_visible_to(user: Any) -> QuerySet[ImportBatch]:
     """The imports the user uploaded, and for staff those that concern their area (administrators: all), newest first."""
@@ -33,8 +36,17 @@ def region_by_code(code: str) -> Region | None:
 
 
 def import_submissions(batch: ImportBatch, *, limit: int = 50) -> list[Submission]:
-    """The draft submissions an import wrote into (the villages of its issues-free rows)."""
-    return list(batch.touched.select_related("village").order_by("village_code")[:limit])
+    """The draft submissions an import wrote into (the villages of its issues-free rows), in code order.
+
+    An import into a few villages looks its submissions up by id: ordered by code and cut to ``limit``
+    as one query, the planner walked every submission of the portal in code order (0.5-0.8 s under a
+    national import's 84,000) looking for the village's one."""
+    if batch.submissions <= FEW_SUBMISSIONS:
+        ids = list(batch.touched.through.objects.filter(importbatch=batch).values_list("submission_id", flat=True))
+        submissions = Submission.objects.filter(pk__in=ids) if ids else Submission.objects.none()
+    else:
+        submissions = batch.touched.all()
+    return list(submissions.select_related("village").order_by("village_code")[:limit])
 
 
 def export_regions_for(user: Any) -> list[Region]:
