@@ -23,8 +23,8 @@ from ..checks import COMPACT
 from ..models import ImportBatch
 from .portal import family_fields
 
-# The rows of new families turned into proposals and written at a time (about 10 MB of JSON).
-PAYLOAD_ROWS = 50_000
+# The rows of new families turned into proposals and written at a time (about 5 MB of JSON).
+PAYLOAD_ROWS = 25_000
 CHANGE_SCHEMA = {
     "village_code": pl.String, "kind": pl.String, "family_id": pl.Int64, "member_id": pl.Int64, "field": pl.String,
     "old_value": pl.String, "new_value": pl.String, "payload": pl.String, "base_version": pl.Int64,
