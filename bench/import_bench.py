@@ -13,6 +13,8 @@ demo regions) and, in one run on a throwaway database with no families, times:
       villages of one kabupaten) and the whole file;
   (b) django-import-export's import of the first 20,000 rows into the same models (families, then
       members), extrapolated to N.
+  (v) a village's file (1,000 rows) from upload to report: the upload posted with Django's test client,
+      the import's job run inline (without the worker's polling), the import's page and report fetched.
 
 With ``--into DB``: imports into that existing database (a copy of a portal seeded with
 ``seed_demo --scale 50``: about a million families; never the seeded database itself), a file of N
