@@ -21,7 +21,7 @@ from poverty_data.services_bulk import submission_changes_add_bulk
 
 from ..checks import COMPACT
 from ..models import ImportBatch
-from .portal import family_fields
+from .portal import family_fields, query_frame
 
 # The rows of new families turned into proposals and written at a time (about 5 MB of JSON).
 PAYLOAD_ROWS = 25_000
@@ -218,9 +218,10 @@ def _members_of(family_ids: list[int]) -> pl.DataFrame:
     if not family_ids:
         return pl.DataFrame(schema=schema)
     with connection.cursor() as cursor:
-        cursor.execute(
+        return query_frame(
+            cursor,
             f"SELECT id, family_id, nik, version, {', '.join(MEMBER_FIELDS)} FROM {Member._meta.db_table} "  # noqa: S608
-            "WHERE family_id = ANY(%s)",
+            "WHERE family_id = ANY(%s::bigint[])",
             [family_ids],
+            schema,
         )
-        return pl.DataFrame(cursor.fetchall(), schema=schema, orient="row")
