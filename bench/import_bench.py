@@ -13,6 +13,8 @@ demo regions) and, in one run on a throwaway database with no families, times:
       villages of one kabupaten) and the whole file;
   (b) django-import-export's import of the first 20,000 rows into the same models (families, then
       members), extrapolated to N.
+  (v) a village's file (1,000 rows) from upload to report: the upload posted with Django's test client,
+      the import's job run inline (without the worker's polling), the import's page and report fetched.
 
 With ``--into DB``: imports into that existing database (a copy of a portal seeded with
 ``seed_demo --scale 50``: about a million families; never the seeded database itself), a file of N
@@ -46,7 +48,8 @@ os.environ.setdefault("DEBUG", "1")
 SHARED = ROOT.parent / "shared" / "data"
 IMPORT_EXPORT_ROWS = 20_000
 KABUPATEN_ROWS = 100_000
-TARGET_COPY_RATIO, TARGET_KABUPATEN_S, TARGET_PEAK_MB, TARGET_VS_IE = 5.0, 3.0, 500, 200
+VILLAGE_ROWS = 1_000
+TARGET_COPY_RATIO, TARGET_KABUPATEN_S, TARGET_PEAK_MB, TARGET_VS_IE, TARGET_VILLAGE_S = 5.0, 3.0, 500, 200, 1.0
 
 
 def load() -> str:
@@ -166,7 +169,51 @@ def head(path: Path, rows: int, out: Path) -> Path:
     return out
 
 
-def targets(copy_s: float, full_s: float, kab_s: float, peak_1m: float, ie_total: float | None, n: int) -> str:
+def village_upload(code: str, path: Path, *, valid_only: bool = False) -> float:
+    """A village's file from upload to report, as the browser asks for it (Django's test client, in this
+    process): the upload posted, the import's job run inline (the worker's part, without its polling), the
+    import's page and its report downloaded. Seconds from the upload's first byte to the report's last."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from accounts.models import Role
+    from accounts.services import role_assign, user_ensure
+    from poverty_data.models import Round
+    from poverty_imports.models import ImportBatch, ImportStatus
+    from poverty_imports.services.jobs import run_import
+
+    admin = user_ensure(username="bench-admin", email="bench-admin@example.com", is_superuser=True)
+    role_assign(user=admin, role=Role.ADMINISTRATOR)
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(admin)
+    round_ = Round.objects.get(pk=new_round())
+    client.get(reverse("poverty_imports:new"))  # warm: the first request loads the templates
+    started = time.perf_counter()
+    with path.open("rb") as fh:
+        posted = client.post(
+            reverse("poverty_imports:new") + f"?desa={code}",
+            {"round": round_.pk, "village": code, "file": fh, "sheet": "", **({"valid_only": "on"} if valid_only else {})},
+        )  # fmt: skip
+    uploaded = time.perf_counter()
+    batch = ImportBatch.objects.filter(round=round_).get()
+    run_import.call(job_id=str(batch.job_id))
+    ran = time.perf_counter()
+    page = client.get(posted["Location"])
+    report = b"".join(client.get(reverse("poverty_imports:report", args=[batch.pk])).streaming_content)
+    seconds = time.perf_counter() - started
+    batch.refresh_from_db()
+    assert posted.status_code == 302 and page.status_code == 200 and batch.status == ImportStatus.IMPORTED, batch
+    print(
+        f"(v) a village's file ({VILLAGE_ROWS:,} rows, {code}) from upload to report: {seconds:.2f} s "
+        f"(upload {uploaded - started:.2f} s, import job {ran - uploaded:.2f} s, page and report "
+        f"{seconds - (ran - started):.2f} s; {batch.changes_created} changes, report {len(report):,} bytes) ({load()})"
+    )
+    return seconds
+
+
+def targets(
+    copy_s: float, full_s: float, kab_s: float, peak_1m: float, ie_total: float | None, n: int, village_s: float
+) -> str:
     def verdict(ok: bool) -> str:
         return "pass" if ok else "FAIL"
 
@@ -174,6 +221,8 @@ def targets(copy_s: float, full_s: float, kab_s: float, peak_1m: float, ie_total
         f"{n:,} rows {full_s / copy_s:.1f}x COPY (target <= {TARGET_COPY_RATIO:.0f}x: {verdict(full_s / copy_s <= TARGET_COPY_RATIO)})",
         f"kabupaten 100k {kab_s:.1f} s (target < {TARGET_KABUPATEN_S:.0f} s: {verdict(kab_s < TARGET_KABUPATEN_S)})",
         f"peak {peak_1m:.0f} MB (target < {TARGET_PEAK_MB} MB: {verdict(peak_1m < TARGET_PEAK_MB)})",
+        f"village 1k upload to report {village_s:.2f} s (target < {TARGET_VILLAGE_S:.0f} s: "
+        f"{verdict(village_s < TARGET_VILLAGE_S)})",
     ]
     if ie_total is not None:
         parts.append(f"{ie_total / full_s:.0f}x django-import-export (target >= {TARGET_VS_IE}x: "
@@ -218,8 +267,11 @@ def empty_portal(n: int) -> int:
         kabupaten = max(counts, key=lambda k: counts[k])
         kab_path = Path(f"/tmp/kaltara-bench-kabupaten-{kabupaten}.csv")
         write_members(kab_path, KABUPATEN_ROWS, [v for v in villages if v.startswith(kabupaten + ".")], seed=7)
+        village_path = Path("/tmp/kaltara-bench-village.csv")
+        write_members(village_path, VILLAGE_ROWS, [villages[len(villages) // 2]], seed=5)
         db = connection.settings_dict["NAME"]
         print(f"({load()})")
+        village_s = village_upload(villages[len(villages) // 2], village_path)
 
         copy_s = copy_floor(path)
         print(f"(c) COPY floor: {copy_s:.2f} s ({written / copy_s:,.0f} rows/s)")
@@ -242,7 +294,7 @@ def empty_portal(n: int) -> int:
                 f"(b) django-import-export: {ie_rows:,} rows in {ie_s:.1f} s ({ie_rows / ie_s:,.0f} rows/s), "
                 f"{ie_total / 60:.1f} min extrapolated to {written:,}"
             )
-        print(targets(copy_s, full_s, kab_s, peak_1m, ie_total, written))
+        print(targets(copy_s, full_s, kab_s, peak_1m, ie_total, written, village_s))
     finally:
         teardown_databases(old, verbosity=0)
     return 0
@@ -309,13 +361,16 @@ def into_portal(n: int, database: str) -> int:
     print(f"file: {written:,} rows over {len(villages)} villages, ~30% from the portal's families")
     copy_s = copy_floor(path)
     print(f"(c) COPY floor: {copy_s:.2f} s ({written / copy_s:,.0f} rows/s)")
+    village_path = Path(f"/tmp/kaltara-bench-into-{database}-village.csv")
+    write(village_path, VILLAGE_ROWS, villages[:1], 17)
+    village_s = village_upload(villages[0], village_path, valid_only=True)
     full_s, peak = run_import("into the seeded portal", path, written, new_round(), database, "--valid-only")
     kabupaten = max({v[:5] for v in villages}, key=lambda k: sum(v.startswith(k) for v in villages))
     kab_path = Path(f"/tmp/kaltara-bench-into-{database}-kabupaten-{kabupaten}.csv")
     kab_rows = write(kab_path, KABUPATEN_ROWS, [v for v in villages if v.startswith(kabupaten + ".")], 13)
     kab_s, _peak = run_import(f"kabupaten {kabupaten} into the seeded portal", kab_path, kab_rows, new_round(),
                               database, "--valid-only")  # fmt: skip
-    print(targets(copy_s, full_s, kab_s, peak, None, written))
+    print(targets(copy_s, full_s, kab_s, peak, None, written, village_s))
     return 0
 
 

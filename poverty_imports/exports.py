@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.files import File
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
 from accounts import policy
 from accounts.services import personal_data_access_log
@@ -26,14 +27,13 @@ from poverty_data.models import FamilyStatus, Member
 from regions.identity import mask_number
 from regions.models import within_q
 
+from .indicators import indicator_parsers
 from .reader import OPTIONAL, REQUIRED
 
 BASE_COLUMNS = (*REQUIRED, *OPTIONAL)
 
 
 def export_columns() -> tuple[str, ...]:
-    from .indicators import indicator_parsers
-
     return (*BASE_COLUMNS, *indicator_parsers())
 
 
@@ -84,8 +84,6 @@ def export_write(
     """Write the export to a temporary file; returns the file (rewound) and the number of rows."""
     rows = 0
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("Data")
         sheet.append(list(export_columns()))

@@ -12,6 +12,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts import policy
+from poverty_data.models import Submission
+
 
 class ImportStatus(models.TextChoices):
     QUEUED = "queued", _("Waiting")
@@ -83,9 +86,6 @@ class ImportBatch(models.Model):
         """Beyond their own: staff follow the imports named for, or written into, a village of their area."""
         if action != "import.view":
             return None
-        from accounts import policy
-        from poverty_data.models import Submission
-
         villages = Submission.objects.filter(policy.scope_q(user, "import.oversee", region_field="village_code"))
         written = cls.touched.through.objects.filter(importbatch_id=models.OuterRef("pk"), submission__in=villages)
         return policy.scope_q(user, "import.oversee", region_field="village__code") | models.Q(models.Exists(written))

@@ -22,8 +22,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+import fastexcel
 import polars as pl
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+from .indicators import indicator_parsers
 
 # Canonical columns. Required ones must be present (kode_desa unless the import names one village).
 REQUIRED = ("no_kk", "nik", "nama", "jenis_kelamin", "tanggal_lahir", "hubungan_keluarga", "kode_desa")
@@ -336,8 +340,6 @@ def _xlsx_frames(
     stream: IO[bytes], info: SourceFile, extra_optional: tuple[str, ...], village_given: bool, sheet: str | None
 ) -> Iterator[pl.DataFrame]:
     """The sheet read by fastexcel (calamine) as text; the No. KK / NIK cells held as numbers in ``info.numbers``."""
-    import fastexcel
-
     stream.seek(0)
     data = stream.read()
     try:
@@ -405,8 +407,6 @@ def _xlsx_numbers(workbook: Any, index: int, data: bytes, mapping: list[str | No
 
 
 def _numbers_by_openpyxl(data: bytes, position: int, name: str, sheet: str | None) -> list[tuple[int, str]]:
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
@@ -453,8 +453,4 @@ def read_frames(
 
 
 def _indicator_columns() -> tuple[str, ...]:
-    try:
-        from .indicators import indicator_parsers
-    except ImportError:  # the poverty-data models are not installed
-        return ()
     return tuple(indicator_parsers())

@@ -10,7 +10,11 @@ from accounts import policy
 from poverty_data.models import Submission
 from regions.models import Level, Region
 
-from .models import ImportBatch
+from .checks import ERROR, WARNING
+from .models import ImportBatch, ImportIssue
+
+# Up to this many submissions, an import's are looked up by id (``import_submissions``).
+FEW_SUBMISSIONS = 1_000
 
 
 def imports_visible_to(user: Any) -> QuerySet[ImportBatch]:
@@ -20,9 +24,29 @@ def imports_visible_to(user: Any) -> QuerySet[ImportBatch]:
     )
 
 
+def import_issues(batch: ImportBatch, severity: str | None = None) -> QuerySet[ImportIssue]:
+    """The issues of an import in row order; ``severity`` "error" or "warning" keeps those alone."""
+    issues = batch.issues.order_by("row", "pk")
+    return issues.filter(severity=severity) if severity in (ERROR, WARNING) else issues
+
+
+def region_by_code(code: str) -> Region | None:
+    """The region of a code typed into a URL or chosen in a form (None if there is none)."""
+    return Region.objects.filter(code=code[:13]).first()
+
+
 def import_submissions(batch: ImportBatch, *, limit: int = 50) -> list[Submission]:
-    """The draft submissions an import wrote into (the villages of its issues-free rows)."""
-    return list(batch.touched.select_related("village").order_by("village_code")[:limit])
+    """The draft submissions an import wrote into (the villages of its issues-free rows), in code order.
+
+    An import into a few villages looks its submissions up by id: ordered by code and cut to ``limit``
+    as one query, the planner walked every submission of the portal in code order (0.5-0.8 s under a
+    national import's 84,000) looking for the village's one."""
+    if batch.submissions <= FEW_SUBMISSIONS:
+        ids = list(batch.touched.through.objects.filter(importbatch=batch).values_list("submission_id", flat=True))
+        submissions = Submission.objects.filter(pk__in=ids) if ids else Submission.objects.none()
+    else:
+        submissions = batch.touched.all()
+    return list(submissions.select_related("village").order_by("village_code")[:limit])
 
 
 def export_regions_for(user: Any) -> list[Region]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import io
+
+from openpyxl import Workbook
 
 from .reader import OPTIONAL, REQUIRED
 
@@ -44,8 +47,6 @@ COLUMNS = (*REQUIRED, *OPTIONAL)
 
 
 def template_csv() -> bytes:
-    import csv
-
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
@@ -56,8 +57,6 @@ def template_csv() -> bytes:
 
 def template_xlsx() -> bytes:
     """An XLSX whose identity columns are formatted as text, so Excel keeps all 16 digits."""
-    from openpyxl import Workbook
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Data"

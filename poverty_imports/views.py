@@ -12,11 +12,10 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import policy
 from core.exports import paginate
-from regions.models import Region
 
 from .forms import ExportForm, ImportForm
 from .models import ImportBatch, ImportStatus
-from .selectors import export_regions_for, import_submissions, imports_visible_to
+from .selectors import export_regions_for, import_issues, import_submissions, imports_visible_to, region_by_code
 from .services import export_start, import_create, rejected_rows_file, report_lines
 from .template import template_csv, template_xlsx
 
@@ -46,9 +45,8 @@ def import_list(request: HttpRequest) -> HttpResponse:
 def import_new(request: HttpRequest) -> HttpResponse:
     if not policy.can(request.user, "import.run"):
         raise PermissionDenied
-    village = None
-    if code := request.GET.get("desa"):
-        village = Region.objects.filter(code=code[:13]).first()
+    code = request.GET.get("desa")
+    village = region_by_code(code) if code else None
     form = ImportForm(request.POST or None, request.FILES or None, village=village)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -76,9 +74,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
     only = request.GET.get("tingkat")
-    issues = batch.issues.order_by("row", "pk")
-    if only in ("error", "warning"):
-        issues = issues.filter(severity=only)
+    issues = import_issues(batch, only)
     context = {
         "batch": batch,
         "job": batch.job,
@@ -129,7 +125,7 @@ def export_new(request: HttpRequest) -> HttpResponse:
     regions = export_regions_for(request.user)
     form = ExportForm(request.POST or None, regions=regions)
     if request.method == "POST" and form.is_valid():
-        region = Region.objects.get(code=form.cleaned_data["region"])
+        region = region_by_code(form.cleaned_data["region"])
         job = export_start(user=request.user, region=region, fmt=form.cleaned_data["format"])
         return redirect("jobs:detail", pk=job.pk)
     return render(request, "poverty_imports/export_form.html", {"form": form})

@@ -16,6 +16,7 @@ from poverty_data import services as poverty_services
 from poverty_data.models import Submission, SubmissionChange, SubmissionEvent, SubmissionState
 from poverty_imports import services
 from poverty_imports.models import ImportStatus
+from poverty_imports.services import run
 from tests.concurrency import Rendezvous, run_at_once, wait_until
 
 from .test_import_service import batch_for
@@ -28,13 +29,13 @@ pytestmark = [pytest.mark.django_db(transaction=True)]
 def held_after_the_checks(monkeypatch):
     """Each import waits, after checking against the portal and before writing, at a rendezvous."""
     rendezvous = Rendezvous()
-    real = services._check_against_portal
+    real = run._check_against_portal
 
     def check_then_meet(ctx):
         real(ctx)
         rendezvous.meet()
 
-    monkeypatch.setattr(services, "_check_against_portal", check_then_meet)
+    monkeypatch.setattr(run, "_check_against_portal", check_then_meet)
     return rendezvous
 
 

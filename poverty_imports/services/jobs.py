@@ -1,4 +1,8 @@
-"""Background tasks of imports and exports (run by the django-tasks-db worker)."""
+"""The background tasks of imports and exports (run by the django-tasks-db worker).
+
+They live here, beside the services that start them (``upload``), so that the services and the tasks do
+not import each other: the tasks call the import (``run``) and the export, which never start a job.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,11 @@ from django.utils.translation import gettext as _
 
 from jobs.models import Job
 from jobs.services import job_finish, job_progress, job_run
+from regions.models import Region
+
+from ..exports import export_write
+from ..models import ImportBatch, ImportStatus
+from .run import estimate_rows, import_run
 
 
 @task
@@ -17,9 +26,6 @@ def run_import(job_id: str) -> None:
 
 
 def _import(job: Job) -> None:
-    from .models import ImportBatch, ImportStatus
-    from .services import estimate_rows, import_run
-
     batch = ImportBatch.objects.select_related("created_by", "round", "village").get(pk=job.params["batch"])
     with batch.file.open("rb") as handle:
         total = estimate_rows(handle, batch.file_kind)
@@ -42,10 +48,6 @@ def run_export(job_id: str) -> None:
 
 
 def _export(job: Job) -> None:
-    from regions.models import Region
-
-    from .exports import export_write
-
     region = Region.objects.get(code=job.params["region"])
     fmt = job.params["format"]
     handle, rows = export_write(

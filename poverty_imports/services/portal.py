@@ -1,0 +1,101 @@
+"""What the portal holds about a file's valid rows, read once from PostgreSQL for the checks against it.
+
+The file's NIKs and family cards are copied to temporary tables and joined with the portal's members and
+families; a file of up to ``INDEX_LOOKUPS`` rows is looked up in the indexes one number at a time.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+
+import polars as pl
+from django.db import connection, transaction
+
+from poverty_data.models import PRESENT, Family, FamilyStatus, Member, Submission, SubmissionState
+
+from .. import checks
+from ..indicators import indicator_specs
+
+# Up to this many rows, the numbers of a file are looked up in the portal's indexes one by one.
+INDEX_LOOKUPS = 300_000
+# Family fields an import may set, from its columns: column -> model field.
+FAMILY_COLUMNS = {"alamat": "street", "dusun": "dusun", "rt": "rt", "rw": "rw", "desil": "desil"}
+
+
+def _copy_keys(cursor: Any, table: str, values: pl.Series) -> None:
+    cursor.execute(f"DROP TABLE IF EXISTS {table}")
+    cursor.execute(f"CREATE TEMP TABLE {table} (key text)")
+    data = io.BytesIO()
+    values.unique().sort().to_frame().write_csv(data, include_header=False)
+    with cursor.cursor.copy(f"COPY {table} (key) FROM STDIN WITH (FORMAT csv)") as copy:
+        copy.write(data.getbuffer())
+    cursor.execute(f"ANALYZE {table}")
+
+
+def query_frame(cursor: Any, sql: str, params: list, schema: dict[str, Any]) -> pl.DataFrame:
+    """The rows of ``sql`` as a frame of ``schema``, read with ``COPY … TO STDOUT`` and parsed by polars:
+    no Python tuple per row (a million members' rows as tuples held some 230 MB).
+
+    PostgreSQL's CSV writes NULL as an empty field and an empty text as ``""``, which polars keeps apart;
+    a boolean comes as ``t`` or ``f``."""
+    data = io.BytesIO()
+    with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
+        for chunk in copy:
+            data.write(chunk)
+    if not data.tell():
+        return pl.DataFrame(schema=schema)
+    booleans = [name for name, dtype in schema.items() if dtype == pl.Boolean]
+    text = {name: pl.String if name in booleans else dtype for name, dtype in schema.items()}
+    frame = pl.read_csv(data.getvalue(), has_header=False, new_columns=list(schema), schema=text)
+    return frame.with_columns(pl.col(name) == "t" for name in booleans) if booleans else frame
+
+
+def read_portal(rows: pl.DataFrame, columns: Sequence[str], round_id: int) -> tuple[checks.Portal, pl.DataFrame]:
+    """What the portal holds about the file's valid rows, read once: the present members of active families with
+    its NIKs, the active families with its No. KK (with the fields a correction compares), the closed villages."""
+    valid = rows.lazy().filter(pl.col("valid")).select("nik", "no_kk", "village_code").collect()
+    members, families = Member._meta.db_table, Family._meta.db_table
+    fields = family_fields(columns)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if valid.height <= INDEX_LOOKUPS:
+            # A file of a kabupaten or a village: index lookups of its numbers beat reading the portal's
+            # millions of members; the planner, counting on cold disks, would scan them.
+            cursor.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; SET LOCAL jit = off")
+        _copy_keys(cursor, "import_niks", valid.get_column("nik"))
+        _copy_keys(cursor, "import_kks", valid.get_column("no_kk"))
+        holders = query_frame(
+            cursor,
+            f"SELECT m.nik, f.no_kk, f.village_code FROM import_niks k JOIN {members} m ON m.nik = k.key "  # noqa: S608
+            f"JOIN {families} f ON f.id = m.family_id WHERE m.presence = ANY(%s) AND f.status = %s",
+            [list(PRESENT), FamilyStatus.ACTIVE],
+            {"nik": pl.String, "no_kk": pl.String, "village_code": pl.String},
+        )
+        selected = ", ".join(f"f.{connection.ops.quote_name(Family._meta.get_field(f).column)}" for f in fields)
+        specs = indicator_specs()
+        types = {f: pl.Int64 if f == "desil" else pl.Boolean if f in specs and specs[f].kind == "bool" else pl.String
+                 for f in fields}  # fmt: skip
+        existing = query_frame(
+            cursor,
+            f"SELECT f.id, f.version, f.no_kk, f.village_code{', ' + selected if selected else ''} "  # noqa: S608
+            f"FROM import_kks k JOIN {families} f ON f.no_kk = k.key WHERE f.status = %s",
+            [FamilyStatus.ACTIVE],
+            {"family_id": pl.Int64, "version": pl.Int64, "no_kk": pl.String, "village_code": pl.String, **types},
+        )
+        cursor.execute("DROP TABLE import_niks, import_kks")
+        cursor.execute(
+            f"SELECT village_code, state FROM {Submission._meta.db_table} WHERE round_id = %s AND state <> %s",  # noqa: S608
+            [round_id, SubmissionState.DRAFT],
+        )
+        labels = dict(SubmissionState.choices)
+        codes = set(valid.get_column("village_code").unique().to_list())
+        closed = {code: str(labels[state]) for code, state in cursor.fetchall() if code in codes}
+    portal = checks.Portal(members=holders, families=existing.select("no_kk", "village_code"), closed=closed)
+    return portal, existing
+
+
+def family_fields(columns: Sequence[str]) -> list[str]:
+    """The family fields the file's columns (``columns``) may correct."""
+    fields = [field for column, field in FAMILY_COLUMNS.items() if column in columns]
+    return fields + [name for name in indicator_specs() if name in columns]
