@@ -7,6 +7,7 @@ class PovertyDataConfig(AppConfig):
     verbose_name = _("Village poverty data")
 
     def ready(self) -> None:
+        # local import: both reach the models (through the policy), which Django allows only once apps are ready
         from kaltara_portal.navigation import NavItem, register
 
         from . import home_cards  # noqa: F401 - registers the home-page cards
