@@ -216,8 +216,8 @@ class NikCheckForm(forms.Form):
     sex = forms.CharField(required=False)
     birth_date = forms.CharField(required=False)
 
-    def __init__(self, data: Any) -> None:
-        super().__init__(data, prefix=str(data.get("prefix", ""))[:10])
+    def __init__(self, data: Any = None, **kwargs: Any) -> None:
+        super().__init__(data, prefix=str((data or {}).get("prefix", ""))[:10], **kwargs)
 
     def add_prefix(self, field_name: str) -> str:
         return f"{self.prefix}{field_name}"
