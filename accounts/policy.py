@@ -12,7 +12,9 @@ Models opt in by naming where their scope lives:
   (e.g. ``"company_id"``) and/or ``policy_owner_field`` (e.g. ``"owner_id"``: things a
   person owns, like their background jobs) as class attributes, used by ``scoped()``;
 * ``policy_region_code``, ``policy_company_id`` and/or ``policy_owner_id`` as properties,
-  used by ``can()``.
+  used by ``can()``;
+* ``policy_has_member(user)`` for the actions in ``MEMBERS_ONLY`` (a seat on the object's
+  working group, such as the village's Pokja for editing its draft submission).
 
 Outside its scope an object does not exist for the user (404); inside the scope of
 a read but without the right to act, the answer is 403.
@@ -66,7 +68,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "pokja.view": ADMIN | STAFF | {Role.KT_OFFICER, Role.VILLAGE_HEAD},
     "pokja.manage": ADMIN | {Role.VILLAGE_HEAD},
     "submission.view": ADMIN | STAFF | {Role.KT_OFFICER, Role.VILLAGE_HEAD},
-    "submission.edit": ADMIN | {Role.KT_OFFICER},  # and a member of the village's Pokja
+    # An officer of the village prepares its submission (starts the draft); editing the draft
+    # needs a seat on the village's Pokja too (MEMBERS_ONLY).
+    "submission.prepare": ADMIN | {Role.KT_OFFICER},
+    "submission.edit": ADMIN | {Role.KT_OFFICER},
     "submission.verify": ADMIN | {Role.VILLAGE_HEAD},
     "submission.approve": ADMIN | {Role.KABUPATEN_STAFF},
     "submission.finalise": ADMIN | {Role.PROVINCE_STAFF},
@@ -97,6 +102,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # help: the user guides (/bantuan/) are for everyone with a role
     "help.view": ALL_ROLES,
 }
+
+# Actions that need, beyond a role whose scope covers the object, a seat on the object's working
+# group: an officer edits a village's draft submission only as a member of the village's Pokja.
+# The object answers ``policy_has_member(user)`` (one query); an object that cannot answer (a region,
+# a code) is refused. Administrators hold every action everywhere.
+MEMBERS_ONLY = frozenset({"submission.edit"})
 
 
 @dataclass(frozen=True)
@@ -245,7 +256,21 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
     region_code, company_id = scope_of(obj)
     if getattr(obj, "policy_owner_id", None) is not None and obj.policy_owner_id == getattr(user, "pk", None):
         return True
-    return any(g.covers(region_code=region_code, company_id=company_id) for g in candidates)
+    if not any(g.covers(region_code=region_code, company_id=company_id) for g in candidates):
+        return False
+    if action in MEMBERS_ONLY and not any(g.is_global for g in candidates):
+        has_member = getattr(obj, "policy_has_member", None)
+        return has_member is not None and has_member(user)
+    return True
+
+
+def can_reach(user: Any, action: str, region_code: str) -> bool:
+    """May ``user`` perform ``action`` in ``region_code`` or anywhere beneath it? For pages that
+    summarise a region (a round's overview of a kabupaten): a village officer reaches the province's
+    page, which shows only their village."""
+    return can(user, action, region_code) or any(
+        g.is_global or (g.region_code and g.region_code.startswith(region_code)) for g in grants_for(user, action)
+    )
 
 
 def require(user: Any, action: str, obj: Any = None) -> None:

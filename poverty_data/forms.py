@@ -3,16 +3,32 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
+from crispy_forms.bootstrap import StrictButton
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Layout
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from regions.identity import KecamatanCodes
+from regions.models import Level, Region
 
 from .checks import nik_check, no_kk_check
-from .models import FAMILY_FIELDS, MEMBER_FIELDS, Family, InactiveReason, Member, Pokja, PokjaPosition, Round
+from .models import (
+    FAMILY_FIELDS,
+    MEMBER_FIELDS,
+    Family,
+    InactiveReason,
+    Member,
+    Pokja,
+    PokjaMember,
+    PokjaPosition,
+    Round,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -91,12 +107,54 @@ class DeactivateForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
+class StepForm(forms.Form):
+    """A step of the review chain: where to go back to afterwards (the review queue or the submission)."""
+
+    next = forms.ChoiceField(choices=[("queue", "queue")], required=False, widget=forms.HiddenInput)
+
+    def back_to_queue(self) -> bool:
+        return self.is_valid() and self.cleaned_data["next"] == "queue"
+
+
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control-sm"})
+    )
+
+
+class QuickReturnForm(ReasonForm):
+    """The review queue's one-line return: the reason in the row, no label (it says so inside)."""
+
+    reason = forms.CharField(label=_("Reason to return"), max_length=1000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].widget.attrs.update({"class": "form-control-sm", "placeholder": _("Reason to return")})
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.form_show_labels = False
+
+
+class ResolveForm(forms.Form):
+    """Why a duplicate NIK is acceptable (the service asks for it and keeps 300 characters)."""
+
+    reason = forms.CharField(label=_("Reason"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        placeholder = _("Why is this NIK not a duplicate (e.g. moved from that family)?")
+        attrs = {"class": "form-control-sm", "placeholder": placeholder, "maxlength": 300, "required": True}
+        self.fields["reason"].widget.attrs.update(attrs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.form_show_labels = False
 
 
 class VerifyForm(forms.Form):
-    minutes = forms.FileField(label=_("Minutes of the village deliberation (PDF or photo)"))
+    minutes = forms.FileField(
+        label=_("Minutes of the village deliberation (PDF or photo)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png", "class": "form-control-sm"}),
+    )
 
     ALLOWED = ("pdf", "jpg", "jpeg", "png")
 
@@ -140,24 +198,97 @@ class PokjaMemberForm(forms.Form):
         self.fields["user"].queryset = users
 
 
+class PokjaRemoveForm(forms.Form):
+    """Which membership of the Pokja to end."""
+
+    membership = forms.ModelChoiceField(queryset=None)
+
+    def __init__(self, *args: Any, pokja: Pokja | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = pokja.memberships.all() if pokja else PokjaMember.objects.none()
+
+
+class NikCheckForm(forms.Form):
+    """htmx: the identity fields of one member form as typed, named with that form's prefix
+    (``m1-nik``; ``prefix`` comes with them). A date that is not one yet is no date."""
+
+    nik = forms.CharField(required=False)
+    sex = forms.CharField(required=False)
+    birth_date = forms.CharField(required=False)
+
+    def __init__(self, data: Any = None, **kwargs: Any) -> None:
+        super().__init__(data, prefix=str((data or {}).get("prefix", ""))[:10], **kwargs)
+
+    def add_prefix(self, field_name: str) -> str:
+        return f"{self.prefix}{field_name}"
+
+    def clean_birth_date(self) -> Any:
+        try:
+            return forms.DateField(required=False).clean(self.cleaned_data["birth_date"])
+        except forms.ValidationError:
+            return None
+
+
+class VersionsForm(forms.Form):
+    """The versions an editor read (``VersionedForm``'s fields), read leniently: a missing or bad
+    one is None."""
+
+    submission_version = forms.IntegerField(required=False)
+    record_version = forms.IntegerField(required=False)
+
+    def versions(self) -> tuple[int | None, int | None]:
+        self.is_valid()
+        data = self.cleaned_data
+        return data.get("submission_version"), data.get("record_version")
+
+
+class RegionForm(forms.Form):
+    """``?wilayah=<id>``: a region above the villages to look at (a page answers 404 for a bad one)."""
+
+    wilayah = forms.ModelChoiceField(queryset=Region.objects.filter(level__lt=Level.DESA_KELURAHAN), required=False)
+
+
 class FamilySearchForm(forms.Form):
     """The village page's search (POST, kept in the session, never in the URL)."""
 
-    q = forms.CharField(required=False, max_length=60)
+    q = forms.CharField(label=_("Search name, NIK or No. KK"), required=False, max_length=60)
+
+    def __init__(self, *args: Any, searching: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update({"class": "form-control-sm", "autocomplete": "off"})
+        buttons = [StrictButton(_("Search"), type="submit", css_class="btn btn-sm btn-outline-secondary")]
+        if searching:
+            buttons.append(
+                StrictButton(_("Clear search"), type="submit", name="clear", value="1", css_class="btn btn-sm btn-link")
+            )
+        self.helper = FormHelper()
+        self.helper.form_method = "post"
+        self.helper.form_class = "row g-2 align-items-end mb-2"
+        self.helper.attrs = {"role": "search"}
+        self.helper.layout = Layout(
+            Div("q", css_class="col-12 col-sm-6 col-lg-4"), Div(*buttons, css_class="col-auto mb-3")
+        )
 
 
 class FamilyFilterForm(forms.Form):
     """The village page's filters (GET). Bad values are ignored, never a 500."""
 
-    dusun = forms.CharField(required=False, max_length=60)
-    rt = forms.CharField(required=False, max_length=3)
+    dusun = forms.CharField(label=_("Dusun"), required=False, validators=[MaxLengthValidator(60)], widget=forms.Select)
+    rt = forms.CharField(label="RT", required=False, max_length=3)
     desil = forms.TypedChoiceField(
-        required=False, coerce=int, empty_value=None, choices=[("", "—"), *[(i, str(i)) for i in range(1, 11)]]
+        label=_("Desil"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—"), *[(i, str(i)) for i in range(1, 11)]],
     )
     status = forms.ChoiceField(
-        required=False, choices=[("active", _("Active")), ("inactive", _("Inactive")), ("all", _("All"))]
+        label=_("Status"),
+        required=False,
+        choices=[("active", _("Active")), ("inactive", _("Inactive")), ("all", _("All"))],
     )
     assistance = forms.ChoiceField(
+        label=_("Assistance"),
         required=False,
         choices=[
             ("", "—"),
@@ -169,25 +300,23 @@ class FamilyFilterForm(forms.Form):
     )
     invalid = forms.BooleanField(required=False, label=_("Only with an invalid NIK"))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, dusun_choices: Iterable[str] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("desil", "status", "assistance"):
-            self.fields[name].widget.attrs.update({"class": "form-select form-select-sm", "data-autosubmit": ""})
-        self.fields["invalid"].widget.attrs.update({"class": "form-check-input"})
-
-    def selects(self) -> list[dict[str, Any]]:
-        """The three select filters as plain values for the page to write out: name, label, the
-        choices and the chosen value as strings, and whether the value was refused."""
-        rows = []
-        for name, label in (("desil", _("Desil")), ("status", _("Status")), ("assistance", _("Assistance"))):
-            value = self[name].value()
-            rows.append(
-                {
-                    "name": name,
-                    "label": label,
-                    "choices": [(str(v), text) for v, text in self.fields[name].choices],
-                    "value": "" if value is None else str(value),
-                    "invalid": bool(self.is_bound and self.errors.get(name)),
-                }
-            )
-        return rows
+        self.fields["dusun"].widget.choices = [("", "—"), *[(d, d) for d in dusun_choices]]
+        for name in ("dusun", "desil", "status", "assistance"):
+            self.fields[name].widget.attrs.update({"class": "form-select-sm", "data-autosubmit": ""})
+        self.fields["rt"].widget.attrs.update({"class": "form-control-sm"})
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_class = "row g-2 align-items-end mb-3"
+        self.helper.layout = Layout(
+            *[
+                Div(name, css_class="col-6 col-sm-4 col-lg-2")
+                for name in ("dusun", "rt", "desil", "status", "assistance")
+            ],
+            Div("invalid", css_class="col-6 col-sm-4 col-lg-2"),
+            Div(
+                StrictButton(_("Filter"), type="submit", css_class="btn btn-sm btn-outline-secondary"),
+                css_class="col-auto mb-3",
+            ),
+        )

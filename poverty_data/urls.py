@@ -2,34 +2,36 @@
 
 from django.urls import path
 
-from . import views
+from .views import dashboard, editor, families, rounds, submissions, villages
 
 app_name = "poverty_data"
 
 urlpatterns = [
-    path("", views.village_list, name="villages"),
-    path("desa/<int:pk>/", views.village_detail, name="village"),
-    path("desa/<int:pk>/mulai/", views.submission_start, name="submission_start"),
-    path("desa/<int:pk>/pokja/", views.pokja_edit, name="pokja"),
-    path("keluarga/<int:pk>/", views.family_detail, name="family"),
-    path("pengajuan/<int:pk>/", views.submission_detail, name="submission"),
-    path("pengajuan/<int:pk>/keluarga-baru/", views.change_new_family, name="change_new_family"),
-    path("pengajuan/<int:pk>/keluarga/<int:family_pk>/ubah/", views.change_family, name="change_family"),
+    path("", villages.village_list, name="villages"),
+    path("desa/<int:pk>/", villages.village_detail, name="village"),
+    path("desa/<int:pk>/mulai/", villages.submission_start, name="submission_start"),
+    path("desa/<int:pk>/pokja/", villages.pokja_edit, name="pokja"),
+    path("keluarga/<int:pk>/", families.family_detail, name="family"),
+    path("pengajuan/<int:pk>/", submissions.submission_detail, name="submission"),
+    path("pengajuan/<int:pk>/keluarga-baru/", editor.change_new_family, name="change_new_family"),
+    path("pengajuan/<int:pk>/keluarga/<int:family_pk>/ubah/", editor.change_family, name="change_family"),
     path(
-        "pengajuan/<int:pk>/keluarga/<int:family_pk>/anggota-baru/", views.change_member_add, name="change_member_add"
+        "pengajuan/<int:pk>/keluarga/<int:family_pk>/anggota-baru/", editor.change_member_add, name="change_member_add"
     ),
-    path("pengajuan/<int:pk>/keluarga/<int:family_pk>/nonaktif/", views.change_deactivate, name="change_deactivate"),
-    path("pengajuan/<int:pk>/anggota/<int:member_pk>/ubah/", views.change_member, name="change_member"),
-    path("pengajuan/<int:pk>/perubahan/<int:change_pk>/hapus/", views.change_remove, name="change_remove"),
-    path("pengajuan/<int:pk>/perubahan/<int:change_pk>/selesaikan/", views.change_resolve, name="change_resolve"),
-    path(
-        "pengajuan/<int:pk>/<str:action>/",
-        views.submission_action,
-        name="submission_action",
-    ),
-    path("cek-nik/", views.nik_check, name="nik_check"),
-    path("antrean/", views.review_queue, name="queue"),
-    path("periode/", views.round_list, name="rounds"),
-    path("periode/<int:pk>/", views.round_overview, name="round"),
-    path("dasbor/", views.dashboard, name="dashboard"),
+    path("pengajuan/<int:pk>/keluarga/<int:family_pk>/nonaktif/", editor.change_deactivate, name="change_deactivate"),
+    path("pengajuan/<int:pk>/anggota/<int:member_pk>/ubah/", editor.change_member, name="change_member"),
+    path("pengajuan/<int:pk>/perubahan/<int:change_pk>/hapus/", submissions.change_remove, name="change_remove"),
+    path("pengajuan/<int:pk>/perubahan/<int:change_pk>/selesaikan/", submissions.change_resolve, name="change_resolve"),
+    # The review chain, one view per step.
+    path("pengajuan/<int:pk>/submit/", submissions.submission_submit, name="submission_submit"),
+    path("pengajuan/<int:pk>/verify/", submissions.submission_verify, name="submission_verify"),
+    path("pengajuan/<int:pk>/approve/", submissions.submission_approve, name="submission_approve"),
+    path("pengajuan/<int:pk>/finalise/", submissions.submission_finalise, name="submission_finalise"),
+    path("pengajuan/<int:pk>/return/", submissions.submission_return, name="submission_return"),
+    path("pengajuan/<int:pk>/take-back/", submissions.submission_take_back, name="submission_take_back"),
+    path("cek-nik/", editor.nik_check, name="nik_check"),
+    path("antrean/", rounds.review_queue, name="queue"),
+    path("periode/", rounds.round_list, name="rounds"),
+    path("periode/<int:pk>/", rounds.round_overview, name="round"),
+    path("dasbor/", dashboard.dashboard, name="dashboard"),
 ]

@@ -117,6 +117,13 @@ FORMS = {
     ),
     "poverty_data.FamilyFilterForm": lambda w: (pd_forms.FamilyFilterForm, {}),
     "poverty_data.FamilySearchForm": lambda w: (pd_forms.FamilySearchForm, {}),
+    "poverty_data.StepForm": lambda w: (pd_forms.StepForm, {}),
+    "poverty_data.QuickReturnForm": lambda w: (pd_forms.QuickReturnForm, {}),
+    "poverty_data.ResolveForm": lambda w: (pd_forms.ResolveForm, {}),
+    "poverty_data.PokjaRemoveForm": lambda w: (pd_forms.PokjaRemoveForm, {"pokja": None}),
+    "poverty_data.NikCheckForm": lambda w: (pd_forms.NikCheckForm, {}),
+    "poverty_data.VersionsForm": lambda w: (pd_forms.VersionsForm, {}),
+    "poverty_data.RegionForm": lambda w: (pd_forms.RegionForm, {}),
     "poverty_imports.ImportForm": lambda w: (import_forms.ImportForm, {"village": w.tree.village}),
     "poverty_imports.ExportForm": lambda w: (import_forms.ExportForm, {"regions": [w.tree.province, w.tree.bulungan]}),
 }

@@ -192,7 +192,7 @@ def build_samples(users: dict[str, Any]) -> Samples:
     )
     s.add("match_decide", {"pk": match_confirmed.pk}, {"pk": match_away.pk})
     s.add("match_report", {"pk": match_accepted.pk}, {"pk": match_away.pk})
-    s.add("submission_submit", **both(lambda side: {"pk": submission[side].pk, "action": "submit"}))
+    s.add("submission_submit", **both(lambda side: {"pk": submission[side].pk}))
     # The later steps need a submission in the state before them: one in Bulungan (home for the
     # kabupaten staff) and one elsewhere, from the open round where every state appears.
     for action, state in (
@@ -200,12 +200,13 @@ def build_samples(users: dict[str, Any]) -> Samples:
         ("approve", "verified"),
         ("finalise", "approved"),
         ("return", "submitted"),
+        ("take_back", "approved"),
     ):
         in_state = pm.Submission.objects.filter(round=open_round, state=state).order_by("pk")
         s.add(
             f"submission_{action}",
-            {"pk": in_state.filter(village__code__startswith="65.01.").first().pk, "action": action},
-            {"pk": in_state.exclude(village__code__startswith="65.01.").first().pk, "action": action},
+            {"pk": in_state.filter(village__code__startswith="65.01.").first().pk},
+            {"pk": in_state.exclude(village__code__startswith="65.01.").first().pk},
         )
     for step in ("submit", "review", "withdraw"):
         s.add(f"proposal_{step}", **both(lambda side, st=step: {"pk": proposal[side].pk, "step": st}))

@@ -279,24 +279,28 @@ MATRIX: dict[str, str] = {
         away  L|L        405|do     405|404    405|404    405|404    405|do     405|404    405|do
         mixed L|L        405|404    405|404    405|404    405|404    405|404    405|404    405|404
     """,
-    "poverty_data:submission_action submission_submit": """
+    "poverty_data:submission_submit submission_submit": """
         home  L|L        405|403    405|403    405|do     405|403    405|404    405|404    405|do
         away  L|L        405|403    405|404    405|404    405|404    405|do     405|404    405|do
     """,
-    "poverty_data:submission_action submission_verify": """
+    "poverty_data:submission_verify submission_verify": """
         home  L|L        405|403    405|403    405|404    405|404    405|404    405|404    405|do
         away  L|L        405|403    405|404    405|404    405|404    405|404    405|404    405|do
     """,
-    "poverty_data:submission_action submission_approve": """
+    "poverty_data:submission_approve submission_approve": """
         home  L|L        405|403    405|do     405|404    405|404    405|404    405|404    405|do
         away  L|L        405|403    405|404    405|404    405|404    405|404    405|404    405|do
     """,
-    "poverty_data:submission_action submission_finalise": """
+    "poverty_data:submission_finalise submission_finalise": """
         home  L|L        405|do     405|403    405|404    405|404    405|404    405|404    405|do
         away  L|L        405|do     405|404    405|404    405|404    405|404    405|404    405|do
     """,
-    "poverty_data:submission_action submission_return": """
+    "poverty_data:submission_return submission_return": """
         home  L|L        405|403    405|403    405|404    405|404    405|404    405|404    405|do
+        away  L|L        405|403    405|404    405|404    405|404    405|404    405|404    405|do
+    """,
+    "poverty_data:submission_take_back submission_take_back": """
+        home  L|L        405|403    405|do     405|404    405|404    405|404    405|404    405|do
         away  L|L        405|403    405|404    405|404    405|404    405|404    405|404    405|do
     """,
     "poverty_data:nik_check": """

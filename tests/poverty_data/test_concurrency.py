@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from accounts.services import role_assign
-from poverty_data import services
+from poverty_data import services, stats
 from poverty_data.checks import submission_issues
 from poverty_data.models import (
     FAMILY_FIELDS,
@@ -30,7 +30,7 @@ from poverty_data.models import (
     VillageRoundStats,
     VillageStats,
 )
-from poverty_data.services import StaleEdit
+from poverty_data.services import StaleEdit, finalise, review
 from tests.concurrency import Rendezvous, run_at_once, wait_until
 from tests.factories import UserFactory
 
@@ -200,14 +200,14 @@ def test_two_villages_finalised_at_once_cannot_both_bring_in_the_same_nik(
         submissions.append(to_state(submission, S.APPROVED, village_chain))
 
     rendezvous = Rendezvous()
-    real_issues = services.submission_issues
+    real_issues = finalise.submission_issues
 
     def issues_then_meet(*args, **kwargs):
         result = real_issues(*args, **kwargs)
         rendezvous.meet()  # both have checked for duplicates before either writes
         return result
 
-    monkeypatch.setattr(services, "submission_issues", issues_then_meet)
+    monkeypatch.setattr(finalise, "submission_issues", issues_then_meet)
     outcomes = run_at_once(
         *[
             rendezvous.enter(lambda s=s: services.submission_finalise(user=province_staff, submission=_fresh(s)))
@@ -281,14 +281,14 @@ def test_an_edit_landing_while_the_pokja_submits_is_checked_or_refused(
     """The submit checks the changes, then moves the state: an edit in between must not go up unchecked."""
     version = draft.version
     rendezvous = Rendezvous()
-    real_issues = services.submission_issues
+    real_issues = review.submission_issues
 
     def issues_then_meet(*args, **kwargs):
         result = real_issues(*args, **kwargs)
         rendezvous.meet()  # the edit runs now: it either lands, or waits for a lock the submit holds
         return result
 
-    monkeypatch.setattr(services, "submission_issues", issues_then_meet)
+    monkeypatch.setattr(review, "submission_issues", issues_then_meet)
 
     def submit():
         return services.submission_submit(user=officer, submission=_fresh(draft))
@@ -327,7 +327,7 @@ def test_a_finalisation_failing_halfway_leaves_the_master_data_as_it_was(
     to_state(draft, S.APPROVED, chain)
     before = master_data()
     changes = sorted(SubmissionChange.objects.filter(submission=draft).values_list("pk", "kind", "new_value"))
-    target = services.stats if step == "village_stats_refresh" else services
+    target = stats if step == "village_stats_refresh" else finalise
     real = getattr(target, step)
 
     def write_then_fail(*args, **kwargs):

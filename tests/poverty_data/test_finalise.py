@@ -114,7 +114,7 @@ def test_a_failure_halfway_applies_nothing(draft, chain, families, monkeypatch):
         raise RuntimeError("database went away")
 
     # Families are written first; the members' write then fails.
-    monkeypatch.setattr(services, "_write_members_created", broken)
+    monkeypatch.setattr(services.finalise, "_write_members_created", broken)
     with pytest.raises(RuntimeError):
         services.submission_finalise(user=chain.province, submission=draft)
     first = Family.objects.get(pk=families[0].pk)

@@ -47,7 +47,7 @@ def test_a_submission_waits_in_the_queue_of_the_level_whose_turn_it_is(client, d
 def test_kabupaten_staff_approve_with_one_click(client, draft, chain):
     to_state(draft, SubmissionState.VERIFIED, chain)
     client.force_login(chain.kabupaten)
-    response = client.post(reverse("poverty_data:submission_action", args=[draft.pk, "approve"]), {"next": "queue"})
+    response = client.post(reverse("poverty_data:submission_approve", args=[draft.pk]), {"next": "queue"})
     assert response.status_code == 302 and response["Location"] == QUEUE
     draft.refresh_from_db()
     assert draft.state == SubmissionState.APPROVED
@@ -57,16 +57,14 @@ def test_returning_from_the_queue_needs_a_reason(client, draft, chain):
     to_state(draft, SubmissionState.VERIFIED, chain)
     client.force_login(chain.kabupaten)
     response = client.post(
-        reverse("poverty_data:submission_action", args=[draft.pk, "return"]),
+        reverse("poverty_data:submission_return", args=[draft.pk]),
         {"next": "queue", "reason": ""},
         follow=True,
     )
     assert "Tuliskan alasan pengembalian." in response.content.decode()
     draft.refresh_from_db()
     assert draft.state == SubmissionState.VERIFIED
-    client.post(
-        reverse("poverty_data:submission_action", args=[draft.pk, "return"]), {"next": "queue", "reason": "RT salah"}
-    )
+    client.post(reverse("poverty_data:submission_return", args=[draft.pk]), {"next": "queue", "reason": "RT salah"})
     draft.refresh_from_db()
     assert (draft.state, draft.last_return_reason) == (SubmissionState.DRAFT, "RT salah")
 
@@ -76,7 +74,7 @@ def test_a_reviewer_whose_turn_it_is_not_is_refused_a_return_whatever_the_reason
     # Found by the access matrix: the reason used to be checked first, so an empty one answered 400.
     to_state(draft, SubmissionState.VERIFIED, chain)
     client.force_login(chain.province)
-    response = client.post(reverse("poverty_data:submission_action", args=[draft.pk, "return"]), {"reason": reason})
+    response = client.post(reverse("poverty_data:submission_return", args=[draft.pk]), {"reason": reason})
     assert response.status_code == 403
     draft.refresh_from_db()
     assert draft.state == SubmissionState.VERIFIED

@@ -110,7 +110,7 @@ def test_a_large_load_on_postgresql_gives_the_planner_statistics_first(region_tr
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    monkeypatch.setattr(services, "ANALYZE_AFTER_MEMBERS", 4)
+    monkeypatch.setattr(services.loading, "ANALYZE_AFTER_MEMBERS", 4)
     with CaptureQueriesContext(connection) as ctx:
         make_families(region_tree.village, 2)
     assert any(q["sql"].startswith("ANALYZE") for q in ctx.captured_queries)

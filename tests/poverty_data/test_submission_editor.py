@@ -179,14 +179,14 @@ def test_deactivating_and_removing_a_change(client, officer, draft, families):
 
 def test_the_whole_chain_through_the_pages(client, draft, chain, families):
     client.force_login(chain.officer)
-    client.post(reverse("poverty_data:submission_action", args=[draft.pk, "submit"]))
+    client.post(reverse("poverty_data:submission_submit", args=[draft.pk]))
     client.force_login(chain.head)
     minutes = SimpleUploadedFile("berita-acara.pdf", b"%PDF-1.4", content_type="application/pdf")
-    client.post(reverse("poverty_data:submission_action", args=[draft.pk, "verify"]), {"minutes": minutes})
+    client.post(reverse("poverty_data:submission_verify", args=[draft.pk]), {"minutes": minutes})
     client.force_login(chain.kabupaten)
-    client.post(reverse("poverty_data:submission_action", args=[draft.pk, "approve"]))
+    client.post(reverse("poverty_data:submission_approve", args=[draft.pk]))
     client.force_login(chain.province)
-    response = client.post(reverse("poverty_data:submission_action", args=[draft.pk, "finalise"]), follow=True)
+    response = client.post(reverse("poverty_data:submission_finalise", args=[draft.pk]), follow=True)
     draft.refresh_from_db()
     assert draft.state == SubmissionState.FINALISED
     assert "Difinalkan" in response.content.decode()
@@ -194,18 +194,18 @@ def test_the_whole_chain_through_the_pages(client, draft, chain, families):
 
 def test_verifying_with_a_disallowed_file_is_refused_in_indonesian(client, draft, chain):
     client.force_login(chain.officer)
-    client.post(reverse("poverty_data:submission_action", args=[draft.pk, "submit"]))
+    client.post(reverse("poverty_data:submission_submit", args=[draft.pk]))
     client.force_login(chain.head)
     bad = SimpleUploadedFile("berita-acara.exe", b"MZ", content_type="application/octet-stream")
-    response = client.post(reverse("poverty_data:submission_action", args=[draft.pk, "verify"]), {"minutes": bad})
+    response = client.post(reverse("poverty_data:submission_verify", args=[draft.pk]), {"minutes": bad})
     assert response.status_code == 400 and "Unggah berkas PDF, JPG, atau PNG." in response.content.decode()
 
 
 def test_returning_without_a_reason_is_refused_in_indonesian(client, draft, chain):
     client.force_login(chain.officer)
-    client.post(reverse("poverty_data:submission_action", args=[draft.pk, "submit"]))
+    client.post(reverse("poverty_data:submission_submit", args=[draft.pk]))
     client.force_login(chain.head)
-    response = client.post(reverse("poverty_data:submission_action", args=[draft.pk, "return"]), {"reason": ""})
+    response = client.post(reverse("poverty_data:submission_return", args=[draft.pk]), {"reason": ""})
     assert response.status_code == 400 and "Bidang ini tidak boleh kosong." in response.content.decode()
     draft.refresh_from_db()
     assert draft.state == SubmissionState.SUBMITTED
@@ -213,13 +213,13 @@ def test_returning_without_a_reason_is_refused_in_indonesian(client, draft, chai
 
 def test_an_action_the_role_may_not_take_is_forbidden(client, draft, chain):
     client.force_login(chain.kabupaten)
-    response = client.post(reverse("poverty_data:submission_action", args=[draft.pk, "submit"]))
+    response = client.post(reverse("poverty_data:submission_submit", args=[draft.pk]))
     assert response.status_code == 403
 
 
-def test_an_unknown_action_is_a_404(client, draft, officer):
+def test_an_unknown_step_is_a_404(client, draft, officer):
     client.force_login(officer)
-    assert client.post(reverse("poverty_data:submission_action", args=[draft.pk, "hapus-semua"])).status_code == 404
+    assert client.post(f"{reverse('poverty_data:submission', args=[draft.pk])}hapus-semua/").status_code == 404
 
 
 def test_the_submission_page_keeps_a_flat_query_count(
@@ -291,11 +291,11 @@ def test_the_province_resolves_a_duplicate_nik_from_the_page_and_then_finalises(
     client.force_login(chain.province)
     page = client.get(reverse("poverty_data:submission", args=[draft.pk]))
     assert page.context["blocking"] == 1 and "Tandai sudah diselesaikan" in page.content.decode()
-    response = client.post(reverse("poverty_data:submission_action", args=[draft.pk, "finalise"]), follow=True)
+    response = client.post(reverse("poverty_data:submission_finalise", args=[draft.pk]), follow=True)
     assert "NIK ganda yang belum diselesaikan" in response.content.decode()
     change = draft.changes.get()
     client.post(reverse("poverty_data:change_resolve", args=[draft.pk, change.pk]), {"reason": "Pindah dari Sebatik"})
-    client.post(reverse("poverty_data:submission_action", args=[draft.pk, "finalise"]))
+    client.post(reverse("poverty_data:submission_finalise", args=[draft.pk]))
     draft.refresh_from_db()
     assert draft.state == SubmissionState.FINALISED
 

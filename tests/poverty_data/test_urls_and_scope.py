@@ -24,7 +24,7 @@ def id_urls(draft, families, region_tree):
         ("get", reverse("poverty_data:change_member", args=[draft.pk, member.pk])),
         ("post", reverse("poverty_data:change_remove", args=[draft.pk, change.pk])),
         ("post", reverse("poverty_data:change_resolve", args=[draft.pk, change.pk])),
-        ("post", reverse("poverty_data:submission_action", args=[draft.pk, "submit"])),
+        ("post", reverse("poverty_data:submission_submit", args=[draft.pk])),
     ]
 
 
