@@ -70,6 +70,7 @@ class FilterForm(forms.Form):
     """
 
     autosubmit = True  # selects submit the form when changed (static/js)
+    field_columns = "col-12 col-sm-auto"  # the grid column of each field (the form is a Bootstrap row)
 
     def __init__(self, data: Any = None, *, user: Any = None, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
@@ -78,7 +79,7 @@ class FilterForm(forms.Form):
         self.helper.form_method = "get"
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        self.helper.wrapper_class = "col-12 col-sm-auto"
+        self.helper.wrapper_class = self.field_columns
         self.helper.label_class = "small mb-0"
         for name, bound in self.fields.items():
             widget = bound.widget
@@ -119,6 +120,8 @@ class ListSpec:
     # What a page shows of its objects (default: the objects); an app uses it to read a page's
     # related data in a few queries.
     page_rows: Callable[[list[Any]], Any] | None = None
+    # The selector's argument that takes the filters as one dict (default: one keyword argument each).
+    filters_argument: str | None = None
 
 
 @dataclass
@@ -153,15 +156,16 @@ def export_rows(spec: ListSpec, rows: Any) -> Iterable[list[Any]]:
 def list_page(request: HttpRequest, spec: ListSpec, *, rows: Any = None, **selector_kwargs: Any) -> ListPage:
     """Filter, read and either export (``?export=csv|xlsx``) or paginate ``spec``'s list for the request's user.
 
-    The selector is called as ``spec.selector(user=request.user, **selector_kwargs, **filters)``;
-    a spec without one lists the ``rows`` given.
+    The selector is called as ``spec.selector(user=request.user, **selector_kwargs, **filters)``
+    (or with ``<filters_argument>=filters``); a spec without one lists the ``rows`` given.
     """
     form = spec.filter_form(request.GET or None, user=request.user) if spec.filter_form else None
     filters = form.filters() if form is not None else {}
     if form is not None and form.errors and spec.warn_invalid:
         messages.warning(request, _("Some filter values were not valid and were ignored."))
     if spec.selector is not None:
-        rows = spec.selector(user=request.user, **selector_kwargs, **filters)
+        arguments = {spec.filters_argument: filters} if spec.filters_argument else filters
+        rows = spec.selector(user=request.user, **selector_kwargs, **arguments)
     elif rows is None:
         raise TypeError("a ListSpec without a selector lists the rows its view gives")
     listing = ListPage(filter_form=form, filters=filters, rows=rows)

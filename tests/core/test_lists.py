@@ -91,6 +91,20 @@ def test_a_list_may_drop_invalid_filters_silently():
     assert list(get_messages(request)) == []
 
 
+def test_a_selector_may_take_the_filters_as_one_argument():
+    seen = {}
+
+    def selector(*, user, filters):
+        seen.update(user=user, filters=filters)
+        return []
+
+    spec = ListSpec(
+        selector=selector, filter_form=KindFilter, export_columns=[], filename="x", filters_argument="filters"
+    )
+    list_page(get("?kind=b"), spec)
+    assert seen == {"user": "someone", "filters": {"kind": "b"}}
+
+
 def test_extra_selector_arguments_are_passed_through():
     listing = list_page(get(), SPEC, more=[SimpleNamespace(name="Extra")])
     assert listing.page_obj.paginator.count == 31
