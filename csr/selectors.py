@@ -6,13 +6,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
+from django.db.models import Avg, Count, Exists, Max, Min, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import Substr
+from django.http import Http404
 
 from accounts import policy
+from accounts.models import Role, RoleAssignment
 from regions.models import Level, Region
 
-from . import inputs
+from . import inputs, matching, planner
 from .models import (
     LIVE_MATCH_STATES,
     WAITING_STATES,
@@ -49,6 +51,62 @@ def match_get_for_user(*, user, pk, action: str = "match.view") -> Match:
     queryset = Match.objects.select_related("programme__company", "proposal__village")
     view_action = "match.view" if action != "match.view" else None
     return policy.get_for_user(queryset, user, action, view_action=view_action, pk=pk)
+
+
+def programme_with_budget(*, programme: Programme) -> Programme:
+    """``programme`` read again with its budget figures (committed, left) and its target regions."""
+    return (
+        Programme.objects.with_budget()
+        .select_related("company")
+        .prefetch_related("target_regions")
+        .get(pk=programme.pk)
+    )
+
+
+def programmes_visible(*, user):
+    """The programmes ``user`` sees (published ones, and their company's drafts)."""
+    return Programme.objects.visible_to(user)
+
+
+def proposals_visible(*, user):
+    return Proposal.objects.visible_to(user)
+
+
+def attachment_get(*, proposal: Proposal, pk: int):
+    """One attachment of ``proposal`` (the proposal was read through the policy); 404 when not its own."""
+    attachment = proposal.attachments.filter(pk=pk).first()
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+def company_get_for_user(*, user, pk, action: str = "company.view") -> Company:
+    view_action = "company.view" if action != "company.view" else None
+    return policy.get_for_user(
+        Company.objects.select_related("kabupaten"), user, action, view_action=view_action, pk=pk
+    )
+
+
+def company_of_user(user) -> Company | None:
+    """The company a representative acts for (the first of their grants that names one)."""
+    ids = [g.company_id for g in policy.grants(user) if g.company_id]
+    return Company.objects.filter(pk=ids[0]).first() if ids else None
+
+
+def company_forum_years(*, company: Company, forum: str = "tjslbu") -> list[int]:
+    return sorted(company.forum_memberships.filter(forum=forum).values_list("year", flat=True))
+
+
+def all_matches():
+    """Every match, for the public catalogue's aggregate figures (no personal data)."""
+    return Match.objects.all()
+
+
+def match_list(*, user, state: str = ""):
+    rows = Match.objects.visible_to(user).select_related("programme__company", "proposal__village")
+    if state:
+        rows = rows.filter(state=state)
+    return rows
 
 
 def programme_list(*, user, sector: str = "", status: str = "", q: str = ""):
@@ -207,6 +265,13 @@ class Board:
             yield label, [self.cells.get((value, k.code), Cell()) for k in self.kabupaten]
 
 
+def board_scope(*, user) -> str:
+    """The region the board opens on: the province for global roles, else the user's first region."""
+    if any(g.is_global for g in policy.grants(user)):
+        return "65"
+    return next((g.region_code for g in policy.grants_for(user, "csr.board") if g.region_code), "65")
+
+
 def sync_board(*, user, scope_code: str = "65") -> Board:
     """Sector x kabupaten offers vs needs, and the poor villages no open programme reaches.
 
@@ -324,8 +389,6 @@ def catalogue():
 
 def planner_inputs(*, user):
     """Open programmes, waiting proposals in the user's scope and poor families per village (4 queries)."""
-    from . import matching, planner
-
     programmes = {
         p.pk: p
         for p in Programme.objects.open().with_budget().select_related("company").prefetch_related("target_regions")
@@ -365,6 +428,53 @@ def planner_inputs(*, user):
     return programmes, proposals, offers, needs, poor
 
 
+@dataclass
+class AllocationPlan:
+    """The suggested allocation next to first come, and its pairs as rows (most poor families first)."""
+
+    plan: planner.Plan
+    greedy: planner.Plan
+    rows: list[dict]
+    offers: int
+    needs: int
+    has_poverty_data: bool
+
+
+def allocation_plan(*, user) -> AllocationPlan:
+    programmes, proposals, offers, needs, poor = planner_inputs(user=user)
+    plan, greedy = planner.plan_allocation(offers, needs, poor)
+    amounts = {n.id: n.amount for n in needs}
+
+    def poor_of(need_id: int) -> int | None:
+        return poor.get(proposals[need_id].village.code)
+
+    rows = [
+        {
+            "proposal": proposals[need_id],
+            "programme": programmes[offer_id],
+            "amount": amounts[need_id],
+            "poor": poor_of(need_id),
+        }
+        for need_id, offer_id in sorted(plan.pairs.items(), key=lambda kv: (-(poor_of(kv[0]) or 0), kv[0]))
+    ]
+    return AllocationPlan(
+        plan=plan, greedy=greedy, rows=rows, offers=len(offers), needs=len(needs), has_poverty_data=bool(poor)
+    )
+
+
+def planner_pairs(*, user, pairs: list[tuple[int, int]]) -> list[tuple[Proposal | None, Programme | None]]:
+    """The (proposal, programme) of each suggested pair: a proposal outside the user's scope, or an
+    unknown id, is None (two queries)."""
+    proposals = {
+        p.pk: p
+        for p in policy.scoped(Proposal.objects.all(), user, "match.confirm")
+        .filter(pk__in=[a for a, _b in pairs])
+        .with_funding()
+    }
+    programmes = Programme.objects.in_bulk([b for _a, b in pairs])
+    return [(proposals.get(a), programmes.get(b)) for a, b in pairs]
+
+
 # Impact ----------------------------------------------------------------------------------------
 
 
@@ -377,8 +487,6 @@ def impact(*, user) -> dict:
     poverty data, or without a round recorded before the start, the page says so rather than
     showing zeros.
     """
-    from django.db.models import Avg, Max, Min
-
     accepted = policy.scoped(Match.objects.all(), user, "match.view").filter(state=MatchState.ACCEPTED)
     reached_rows = list(
         accepted.values("proposal__village__code", "proposal__village__name", "proposal__village__kind")
@@ -511,8 +619,6 @@ def company_list(*, user, q: str = ""):
 
 def company_detail(*, company, user) -> dict:
     """Forum years, representatives and the programmes the user may see (three queries)."""
-    from accounts.models import Role, RoleAssignment
-
     return {
         "memberships": list(company.forum_memberships.all()),
         "representatives": list(
