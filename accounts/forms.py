@@ -5,6 +5,8 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.sites.shortcuts import get_current_site
 from django.utils.translation import gettext_lazy as _
 
+from core.lists import FilterForm
+
 from .models import SUBJECT_LABELS, PersonalDataAccess
 from .tasks import password_reset_mail_send
 
@@ -36,8 +38,11 @@ class PasswordResetRequestForm(PasswordResetForm):
         password_reset_mail_send.enqueue(email=self.cleaned_data["email"], domain=domain, use_https=use_https)
 
 
-class PersonalDataAccessFilterForm(forms.Form):
+class PersonalDataAccessFilterForm(FilterForm):
     """The audit log's filters. A malformed value is dropped (the field shows its error), never an error page."""
+
+    field_columns = "col-12 col-sm-6 col-md-4 col-xl-2"
+    autosubmit = False
 
     user = forms.CharField(label=_("User"), required=False, max_length=150)
     action = forms.ChoiceField(
@@ -49,16 +54,4 @@ class PersonalDataAccessFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            css = (
-                "form-select form-select-sm"
-                if isinstance(field.widget, forms.Select)
-                else "form-control form-control-sm"
-            )
-            field.widget.attrs["class"] = css
-            if name == "user":
-                field.widget.attrs["placeholder"] = _("Username or name")
-
-    def valid_filters(self) -> dict:
-        self.is_valid()
-        return {name: value for name, value in getattr(self, "cleaned_data", {}).items() if value not in ("", None)}
+        self.fields["user"].widget.attrs["placeholder"] = _("Username or name")

@@ -60,21 +60,3 @@ def personal_data_accesses(*, user: Any, filters: dict[str, Any]) -> QuerySet[Pe
 
 def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
-PERSONAL_DATA_ACCESS_HEADER = ["at", "username", "name", "action", "subject", "record", "region_code", "rows"]
-
-
-def personal_data_access_rows(qs: QuerySet[PersonalDataAccess]):
-    """Export rows of the audit log (who, when, what record: never the personal data itself)."""
-    for entry in qs.iterator(chunk_size=2000):
-        yield [
-            entry.at,
-            entry.user.username,
-            entry.user.get_full_name(),
-            entry.get_action_display(),
-            entry.subject_label,
-            entry.object_id,
-            entry.region_code,
-            entry.rows,
-        ]

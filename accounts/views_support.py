@@ -69,3 +69,32 @@ def flash_service_errors(request: HttpRequest, error: ValidationError) -> None:
     """Show a service's refusal as error messages on the next page (for one-click actions)."""
     for message in service_error_messages(error):
         messages.error(request, message)
+
+
+def form_saved(request: HttpRequest, form: Form, save: Callable[[dict[str, Any]], Any], message: str) -> Any:
+    """On a POST whose form is valid, call ``save`` (a service) with its cleaned data.
+
+    Returns what the service returned, after a success ``message``; None when it was not a POST, the
+    form was not valid or the service refused (its refusal is then on the form).
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = save(form.cleaned_data)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+    messages.success(request, message)
+    return result
+
+
+def service_done(request: HttpRequest, call: Callable[[], Any], message: str) -> bool:
+    """Run a one-click action's service call: True after a success ``message``; False, with the
+    service's refusal as error messages, when it refused."""
+    try:
+        call()
+    except ValidationError as error:
+        flash_service_errors(request, error)
+        return False
+    messages.success(request, message)
+    return True

@@ -5,10 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts import policy
+from accounts.models import Role
+from core.lists import FilterForm
 from regions.models import Level, Region
 
 from .files import ALLOWED
-from .models import Accepts, ProposerKind, Sector
+from .models import Accepts, MatchState, Programme, ProposalState, ProposerKind, Sector
 
 MAX_RUPIAH = 10**15 - 1
 MAX_TARGETS = 200
@@ -58,6 +61,30 @@ class ProgrammeForm(forms.Form):
         return data
 
 
+def programme_initial(programme) -> dict:
+    """The programme form's values for an existing programme."""
+    return {
+        "title": programme.title,
+        "sector": programme.sector,
+        "description": programme.description,
+        "target_regions": ", ".join(programme.target_codes),
+        "budget": programme.budget,
+        "starts_on": programme.starts_on,
+        "ends_on": programme.ends_on,
+        "beneficiary_target": programme.beneficiary_target,
+        "accepts": programme.accepts,
+    }
+
+
+class ProgrammeStatusForm(forms.Form):
+    """The status a programme's page asks for; the service refuses any but open and closed."""
+
+    status = forms.CharField(max_length=20)
+
+    def status_value(self) -> str:
+        return self.cleaned_data["status"] if self.is_valid() else ""
+
+
 class ProposalForm(forms.Form):
     village = forms.ModelChoiceField(label=_("Village"), queryset=Region.objects.none())
     proposer_kind = forms.ChoiceField(label=_("Proposed by"), choices=ProposerKind.choices)
@@ -75,19 +102,20 @@ class ProposalForm(forms.Form):
         self.fields["village"].error_messages["invalid_choice"] = _("Choose a village in your area.")
 
 
+def proposal_initial(proposal) -> dict:
+    """The proposal form's values for an existing draft."""
+    names = ("proposer_kind", "sector", "title", "description", "amount_requested", "beneficiaries")
+    return {**{name: getattr(proposal, name) for name in names}, "village": proposal.village_id}
+
+
 def villages_for(user):
     """Villages the user may propose for (their own village; an officer of a kecamatan its villages)."""
-    from accounts import policy
-
     scope = policy.scope_q(user, "proposal.edit", region_field="code")
     return Region.objects.filter(scope, level=Level.DESA_KELURAHAN).order_by("code")
 
 
 def proposer_kinds_for(user) -> set[str]:
     """A Karang Taruna officer proposes for the Karang Taruna, a village head for the village government."""
-    from accounts import policy
-    from accounts.models import Role
-
     roles = policy.roles(user)
     kinds = set()
     if Role.KT_OFFICER in roles:
@@ -110,6 +138,17 @@ class MatchConfirmForm(forms.Form):
     amount = MoneyField(label=_("Amount (Rp)"))
     note = forms.CharField(label=_("Note to the proposer"), required=False, max_length=1000)
 
+    def __init__(self, *args, programmes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programmes = programmes if programmes is not None else Programme.objects.none()
+
+    def clean_programme(self):
+        """The programme, among those the user sees."""
+        programme = self.programmes.filter(pk=self.cleaned_data["programme"]).first()
+        if programme is None:
+            raise forms.ValidationError(_("Unknown programme."))
+        return programme
+
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])
@@ -129,7 +168,7 @@ class RealisationForm(forms.Form):
     )
 
 
-class ProgrammeFilter(forms.Form):
+class ProgrammeFilter(FilterForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     sector = forms.ChoiceField(label=_("Sector"), choices=[("", _("All sectors")), *Sector.choices], required=False)
     status = forms.ChoiceField(
@@ -139,16 +178,72 @@ class ProgrammeFilter(forms.Form):
     )
 
 
-class ProposalFilter(forms.Form):
+class ProposalFilter(FilterForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     sector = forms.ChoiceField(label=_("Sector"), choices=[("", _("All sectors")), *Sector.choices], required=False)
-    state = forms.ChoiceField(label=_("State"), required=False)
+    state = forms.ChoiceField(label=_("State"), choices=[("", _("All states")), *ProposalState.choices], required=False)
 
-    def __init__(self, *args, **kwargs):
-        from .models import ProposalState
 
-        super().__init__(*args, **kwargs)
-        self.fields["state"].choices = [("", _("All states")), *ProposalState.choices]
+class MatchFilter(FilterForm):
+    state = forms.ChoiceField(label=_("State"), choices=[("", _("All states")), *MatchState.choices], required=False)
+
+
+class CompanyFilter(FilterForm):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+
+class PlanGroupForm(FilterForm):
+    """Plan vs realisation, grouped by company (the default), sector or kabupaten."""
+
+    GROUPS = ("company", "sector", "kabupaten")
+
+    by = forms.ChoiceField(
+        label=_("Group by"),
+        choices=[("company", _("Company")), ("sector", _("Sector")), ("kabupaten", _("Kabupaten/kota"))],
+        required=False,
+    )
+
+    def group(self) -> str:
+        return self.filters().get("by") or "company"
+
+
+class PairsField(forms.Field):
+    """``<proposal id>-<programme id>`` values of a repeated parameter; what is not such a pair is left out."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[tuple[int, int]]:
+        pairs = []
+        for item in value or []:
+            left, _sep, right = str(item).partition("-")
+            if all(part.isascii() and part.isdigit() and len(part) < 18 for part in (left, right)):
+                pairs.append((int(left), int(right)))
+        return pairs
+
+
+class PlannerApplyForm(forms.Form):
+    """The suggestions staff turn into matches (at most 500 pairs)."""
+
+    MAX_PAIRS = 500
+
+    pair = PairsField(required=False)
+
+    def pairs(self) -> list[tuple[int, int]]:
+        return self.cleaned_data["pair"][: self.MAX_PAIRS] if self.is_valid() else []
+
+
+def company_initial(company, *, forum_years: list[int]) -> dict:
+    """The company form's values: its profile and its years in the TJSLBU forum."""
+    return {
+        "business_sector": company.business_sector,
+        "address": company.address,
+        "kabupaten": company.kabupaten_id,
+        "contact_name": company.contact_name,
+        "email": company.email,
+        "phone": company.phone,
+        "forum": "tjslbu",
+        "forum_years": ", ".join(str(y) for y in forum_years),
+    }
 
 
 class CompanyForm(forms.Form):

@@ -23,13 +23,14 @@ from typing import NamedTuple
 
 from django.db.models import Count, Q
 
+from organisations.models import Organisation, ProgrammeStatus
+from poverty_data.models import VillageRoundStats, VillageStats
+
 
 def village_need(codes: Iterable[str]) -> dict[str, tuple[int, int]]:
     """Poor families (desil 1-4) and all families, active ones only, per village code: one query on
     poverty_data's per-village summaries (``VillageStats``, kept current at every finalisation and
     import), so its cost follows the villages asked for, not their families."""
-    from poverty_data.models import VillageStats
-
     codes = list(set(codes))
     if not codes:
         return {}
@@ -47,8 +48,6 @@ class RoundFigure(NamedTuple):
 def village_poor_by_round(codes: Iterable[str]) -> dict[str, list[RoundFigure]]:
     """Poor families (desil 1-4) of each village as recorded per round, oldest round first: one query
     on the round snapshots of the poverty data."""
-    from poverty_data.models import VillageRoundStats
-
     codes = sorted(set(codes))
     if not codes:
         return {}
@@ -66,8 +65,6 @@ def village_poor_by_round(codes: Iterable[str]) -> dict[str, list[RoundFigure]]:
 def proposer_record(codes: Iterable[str]) -> dict[str, tuple[str | None, int]]:
     """The classification of each village's Karang Taruna and the programmes it reported as done
     (with their realisation) in the registry: one aggregate query."""
-    from organisations.models import Organisation, ProgrammeStatus
-
     codes = list(set(codes))
     if not codes:
         return {}

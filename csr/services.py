@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from accounts import policy
 
 from .files import checked_upload
-from .matching import Context, score
+from .matching import Context, remaining_need, score
 from .models import (
     INCOME_SECTORS,
     LIVE_MATCH_STATES,
@@ -32,6 +32,8 @@ from .models import (
     Attachment,
     Company,
     CompanyRepresentative,
+    Forum,
+    ForumMembership,
     Match,
     MatchState,
     Programme,
@@ -40,6 +42,7 @@ from .models import (
     Proposal,
     ProposalEvent,
     ProposalState,
+    Realisation,
     ReporterSide,
 )
 from .money import rupiah
@@ -411,17 +414,41 @@ def match_decline(*, user, match: Match, reason: str) -> Match:
     return match
 
 
+def match_confirm_suggestions(*, user, pairs) -> tuple[int, list[str]]:
+    """Confirm the allocation planner's suggestions, each for what its proposal still needs.
+
+    ``pairs``: (proposal, programme), None where a suggestion named an unknown one. A refused or
+    unknown suggestion is skipped and told; the others are confirmed. Returns (confirmed, messages).
+    """
+    made, refusals = 0, []
+    for proposal, programme in pairs:
+        if proposal is None or programme is None:
+            refusals.append(_("A suggestion refers to an unknown proposal or programme."))
+            continue
+        try:
+            match_confirm(
+                user=user,
+                proposal=proposal,
+                programme=programme,
+                amount=remaining_need(proposal),
+                note=_("From the allocation planner."),
+            )
+        except ValidationError as exc:
+            refusals.extend(f"{proposal.title}: {message}" for message in exc.messages)
+        else:
+            made += 1
+    return made, refusals
+
+
 def realisation_side(*, user, match: Match) -> str | None:
     """Which side ``user`` reports for on ``match``: the company's or the proposer's (None: neither)."""
-    from .models import ReporterSide as Side
-
     grants = policy.grants_for(user, "realisation.report")
     if any(g.company_id == match.programme.company_id for g in grants):
-        return Side.COMPANY
+        return ReporterSide.COMPANY
     if any(g.region_code and g.covers(region_code=match.proposal.village.code, company_id=None) for g in grants):
-        return Side.PROPOSER
+        return ReporterSide.PROPOSER
     if any(g.is_global for g in grants):
-        return Side.COMPANY
+        return ReporterSide.COMPANY
     return None
 
 
@@ -438,8 +465,6 @@ def realisation_report(
     files=(),
 ):
     """Report what was done with an accepted match; the proposal moves to in progress."""
-    from .models import Realisation
-
     policy.require(user, "realisation.report", match)
     side = realisation_side(user=user, match=match)
     if side is None:
@@ -487,8 +512,6 @@ def realisation_report(
 @transaction.atomic
 def company_update(*, user, company: Company, forum: str = "tjslbu", forum_years=None, **fields) -> Company:
     """Edit a company's profile; ``forum_years`` replaces its membership years of ``forum``."""
-    from .models import Forum, ForumMembership
-
     policy.require(user, "company.edit", company)
     if forum not in Forum.values:
         raise ValidationError({"forum": _("Unknown forum.")})

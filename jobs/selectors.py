@@ -11,6 +11,11 @@ from accounts import policy
 from .models import Job
 
 
+def jobs_for_user(*, user: Any) -> Any:
+    """The jobs ``user`` follows (their own; an administrator's: all), newest first (the model's order)."""
+    return Job.objects.visible_to(user).select_related("owner")
+
+
 def job_get_for_user(*, user: Any, pk: Any) -> Job:
     """A job its owner (or an administrator) follows; 404 for everyone else."""
     return policy.get_for_user(Job.objects.all(), user, "job.view", pk=pk)

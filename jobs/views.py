@@ -7,15 +7,13 @@ from django.shortcuts import render
 
 from core.exports import paginate
 
-from .models import Job
-from .selectors import job_get_for_user, job_result_allowed, job_result_get_for_user
+from .selectors import job_get_for_user, job_result_allowed, job_result_get_for_user, jobs_for_user
 from .services import job_result_delete, job_result_open
 
 
 @login_required
 def job_list(request: HttpRequest) -> HttpResponse:
-    jobs = Job.objects.visible_to(request.user).select_related("owner")
-    return render(request, "jobs/job_list.html", {"page_obj": paginate(request, jobs)})
+    return render(request, "jobs/job_list.html", {"page_obj": paginate(request, jobs_for_user(user=request.user))})
 
 
 @login_required

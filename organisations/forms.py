@@ -9,9 +9,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.lists import FilterForm
 from regions.models import Level, Region
 
-from . import services
+from . import selectors, services
 from .models import (
     ASPECTS,
     Assessment,
@@ -27,6 +28,8 @@ from .models import (
     Status,
     Term,
     TermState,
+    class_for_scores,
+    default_term_end,
     today,
 )
 
@@ -44,15 +47,6 @@ class DateInput(forms.DateInput):
 
 def date_widgets(*names: str) -> dict[str, forms.Widget]:
     return {name: DateInput() for name in names}
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: on the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class OrganisationForm(forms.ModelForm):
@@ -109,8 +103,6 @@ class TermForm(forms.ModelForm):
 
     def _post_clean(self) -> None:
         if self.cleaned_data.get("starts_on") and not self.cleaned_data.get("ends_on"):
-            from .models import default_term_end
-
             self.cleaned_data["ends_on"] = default_term_end(self.cleaned_data["starts_on"])
         super()._post_clean()
 
@@ -140,8 +132,6 @@ class AssessmentForm(forms.ModelForm):
 
     def _post_clean(self) -> None:
         # The class is computed by the service; skip the model's check for it.
-        from .models import class_for_scores
-
         scores = [self.cleaned_data.get(name) for name, _label in ASPECTS]
         if all(s is not None for s in scores):
             self.instance.classification = class_for_scores(scores)
@@ -237,8 +227,13 @@ class FollowUpForm(forms.ModelForm):
         widgets = date_widgets("due_on")
 
 
-class OrganisationFilterForm(forms.Form):
-    """The list's filters. Unknown values are ignored (the field is dropped), never an error page."""
+class OrganisationFilterForm(FilterForm):
+    """The list's filters. Unknown values are ignored (the field is dropped), never an error page.
+
+    The kabupaten offered are those the user sees (or sees into); the kecamatan, the chosen kabupaten's.
+    """
+
+    field_columns = "col-12 col-sm-6 col-md-4 col-xl-3"
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     kabupaten = forms.ChoiceField(label=_("Kabupaten/kota"), required=False)
@@ -254,14 +249,35 @@ class OrganisationFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", "---"), *Status.choices])
     term_state = forms.ChoiceField(label=_("Term"), required=False, choices=[("", "---"), *TermState.choices])
 
-    def __init__(self, *args: Any, kabupaten: list[Region], kecamatan: list[Region], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        chosen = self.data.get("kabupaten") or None
+        kabupaten, kecamatan = selectors.filter_regions(user=self.user, kabupaten=chosen)
         self.fields["kabupaten"].choices = [("", "---"), *[(r.code, r.name) for r in kabupaten]]
         self.fields["kecamatan"].choices = [("", "---"), *[(r.code, r.name) for r in kecamatan]]
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.Select):
-                field.widget.attrs.update({"data-autosubmit": "", "class": "form-select form-select-sm"})
+        self.fields["q"].widget.attrs["placeholder"] = _("Name or region")
 
-    def valid_filters(self) -> dict[str, Any]:
-        self.is_valid()
-        return {name: value for name, value in getattr(self, "cleaned_data", {}).items() if value not in ("", None)}
+    def filters(self) -> dict[str, Any]:
+        """The valid filters; a kecamatan outside the chosen kabupaten is dropped."""
+        filters = super().filters()
+        if filters.get("kecamatan") and not filters["kecamatan"].startswith(f"{filters.get('kabupaten', '')}."):
+            filters.pop("kecamatan")
+        return filters
+
+
+class IdsField(forms.Field):
+    """The ids of a repeated parameter; what is not an id is left out."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        return [int(v) for v in map(str, value or []) if v.isascii() and v.isdigit() and len(v) < 18]
+
+
+class AttendanceForm(forms.Form):
+    """The participations ticked as attended on an event's page."""
+
+    attended = IdsField(required=False)
+
+    def attended_ids(self) -> list[int]:
+        return self.cleaned_data["attended"] if self.is_valid() else []

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BigIntegerField, Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, Count, F, Model, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from accounts import policy
+from regions.identity import mask_number
 from regions.models import CODE_RE, Level, Region
 
 from .models import (
@@ -30,6 +31,7 @@ from .models import (
     Classification,
     Document,
     Event,
+    FollowUp,
     Giver,
     Officer,
     Organisation,
@@ -43,6 +45,7 @@ from .models import (
     today,
 )
 
+VIEW = "organisation.view"
 KABUPATEN_CODE_LENGTH = 5
 KECAMATAN_CODE_LENGTH = 8
 
@@ -50,9 +53,9 @@ KECAMATAN_CODE_LENGTH = 8
 # ---------------------------------------------------------------------------- the list
 
 
-def organisation_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Organisation]:
+def organisation_list(*, user: Any, **filters: Any) -> QuerySet[Organisation]:
     """The organisations ``user`` may see, narrowed by the list's filters (their term state: ``list_rows``
-    for a page, ``export_rows`` for the export)."""
+    for a page, ``export_source`` for the export)."""
     qs = Organisation.objects.visible_to(user).select_related("region")
     if code := filters.get("kecamatan") or filters.get("kabupaten"):
         qs = qs.within(code)
@@ -67,6 +70,58 @@ def organisation_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Organis
     if q := (filters.get("q") or "").strip():
         qs = qs.filter(Q(name__icontains=q) | Q(region__name__icontains=q) | Q(region__code__startswith=q))
     return qs.order_by("region__code")
+
+
+def organisation_get_for_user(*, user: Any, pk: int, action: str = VIEW) -> Organisation:
+    """404 outside the user's scope; 403 when visible but ``action`` is not allowed."""
+    view_action = VIEW if action != VIEW else None
+    return policy.get_for_user(
+        Organisation.objects.select_related("region"), user, action, view_action=view_action, pk=pk
+    )
+
+
+def record_get_for_user(*, model: type[Model], user: Any, pk: int, action: str) -> Any:
+    """A term, officer, programme, assistance, partnership or document of an organisation the user sees."""
+    related = "term__organisation__region" if model is Officer else "organisation__region"
+    return policy.get_for_user(model.objects.select_related(related), user, action, view_action=VIEW, pk=pk)
+
+
+def event_get_for_user(*, user: Any, pk: int, action: str = "event.view") -> Event:
+    view_action = "event.view" if action != "event.view" else None
+    return policy.get_for_user(Event.objects.select_related("region"), user, action, view_action=view_action, pk=pk)
+
+
+def follow_up_get_for_user(*, user: Any, pk: int) -> FollowUp:
+    return policy.get_for_user(
+        FollowUp.objects.select_related("event__region"), user, "event.manage", view_action="event.view", pk=pk
+    )
+
+
+def regions_for_create(*, user: Any) -> QuerySet[Region]:
+    """The regions the user may register a Karang Taruna in."""
+    return Region.objects.filter(policy.scope_q(user, "organisation.create", region_field="code")).order_by("code")
+
+
+def invite_candidates(*, user: Any, event: Event) -> QuerySet[Organisation]:
+    """The organisations the user sees that ``event`` has not invited yet."""
+    return (
+        policy.scoped(Organisation.objects.select_related("region"), user, "organisation.view")
+        .exclude(participations__event=event)
+        .order_by("region__code")
+    )
+
+
+def event_participations(*, event: Event) -> list[Participation]:
+    return list(event.participations.select_related("organisation"))
+
+
+def event_region(*, user: Any) -> Region | None:
+    """The region a new event belongs to: the widest the user manages events in (the province for its staff)."""
+    codes = sorted(
+        (g.region_code for g in policy.grants(user) if g.role in policy.PERMISSIONS["event.manage"] and g.region_code),
+        key=len,
+    )
+    return Region.objects.filter(code=codes[0]).first() if codes else Region.objects.filter(level=1).first()
 
 
 def region_names(codes: set[str]) -> dict[str, str]:
@@ -139,46 +194,20 @@ def filter_regions(*, user: Any, kabupaten: str | None) -> tuple[list[Region], l
     return kabupaten_list, kecamatan_list
 
 
-EXPORT_HEADER = [
-    "Kode wilayah",
-    "Wilayah",
-    "Tingkat",
-    "Kabupaten/kota",
-    "Kecamatan",
-    "Nama Karang Taruna",
-    "Status",
-    "Klasifikasi",
-    "Ketua",
-    "Akhir masa bakti",
-    "Telepon",
-    "Email",
-    "Perkiraan anggota",
-]
-
-
-def export_rows(qs: QuerySet[Organisation]) -> Any:
-    """The export rows, lazily, in chunks: kabupaten/kecamatan names come from one dictionary."""
+def export_source(qs: QuerySet[Organisation]) -> Any:
+    """The export's rows, lazily, in chunks: each organisation with its kabupaten and kecamatan names
+    (from one dictionary)."""
     names = {
         r["code"]: r["name"]
         for r in Region.objects.filter(level__in=[Level.KABUPATEN_KOTA, Level.KECAMATAN]).values("code", "name")
     }
     for org in qs.with_term_state().iterator(chunk_size=500):
         code = org.region.code
-        yield [
-            code,
-            org.region.display_name,
-            org.region.get_level_display(),
-            names.get(code[:KABUPATEN_CODE_LENGTH], "") if org.region.level >= 2 else "",
-            names.get(code[:KECAMATAN_CODE_LENGTH], "") if org.region.level >= 3 else "",
-            org.name,
-            org.get_status_display(),
-            org.get_classification_display() or "",
-            org.ketua_name or "",
-            org.current_term_ends_on,
-            org.phone,
-            org.email,
-            org.estimated_members,
-        ]
+        yield {
+            "org": org,
+            "kabupaten": names.get(code[:KABUPATEN_CODE_LENGTH], "") if org.region.level >= 2 else "",
+            "kecamatan": names.get(code[:KECAMATAN_CODE_LENGTH], "") if org.region.level >= 3 else "",
+        }
 
 
 # ---------------------------------------------------------------------------- the organisation page
@@ -247,8 +276,6 @@ HIDDEN_FIELDS = {"id", "organisation", "term", "event", "created_at", "updated_a
 
 
 def _display(record: Any, name: str) -> str:
-    from regions.identity import mask_number
-
     value = getattr(record, name)
     if name in MASKED_FIELDS:
         return mask_number(value)
@@ -357,7 +384,38 @@ def registry_dashboard(*, user: Any) -> dict[str, Any]:
         r.code: r.name
         for r in Region.objects.filter(level=Level.KABUPATEN_KOTA).filter(_scope(user, "code")).order_by("code")
     }
-    # Villages with a registered Karang Taruna, and with a current term, per kabupaten.
+    coverage = _coverage(user=user, day=day, kabupaten=kabupaten)
+    organisations = Organisation.objects.filter(_scope(user, "region__code"))
+    classes = _classes(organisations=organisations, kabupaten=kabupaten)
+    terms = Term.objects.filter(expiring_q(day=day)).filter(_scope(user, "organisation__region__code"))
+    assistance_rows = list(
+        Assistance.objects.filter(_scope(user, "organisation__region__code"))
+        .values("year", "giver")
+        .annotate(total=Sum("value"), n=Count("pk"))
+        .order_by("year", "giver")
+    )
+    funding = _funding(programmes=Programme.objects.filter(_scope(user, "organisation__region__code")))
+    return {
+        "coverage": coverage,
+        "classes": classes,
+        "kabupaten": kabupaten,
+        "expiring_terms": list(terms.select_related("organisation__region").order_by("ends_on")[:50]),
+        "expiring_count": terms.count(),
+        "without_term": organisations.in_term_state(TermState.NONE).count(),
+        "assistance_rows": assistance_rows,
+        "funding": [
+            (label, funding[f"planned_{name}"] or 0, funding[f"realised_{name}"] or 0) for name, label in FUNDING_FIELDS
+        ],
+        "charts": _charts(
+            coverage=coverage, classes=classes, kabupaten=kabupaten, assistance_rows=assistance_rows, funding=funding
+        ),
+        "warning_days": WARNING_DAYS,
+        "aspects": ASPECTS,
+    }
+
+
+def _coverage(*, user: Any, day: dt.date, kabupaten: dict[str, str]) -> list[dict[str, Any]]:
+    """Villages with a registered Karang Taruna, and with a current term, per kabupaten (one query)."""
     village_rows = (
         Region.objects.villages()
         .filter(_scope(user, "code"))
@@ -368,10 +426,7 @@ def registry_dashboard(*, user: Any) -> dict[str, Any]:
             registered=Count("organisations", distinct=True),
             with_term=Count(
                 "organisations",
-                filter=Q(
-                    organisations__terms__starts_on__lte=day,
-                    organisations__terms__ends_on__gte=day,
-                ),
+                filter=Q(organisations__terms__starts_on__lte=day, organisations__terms__ends_on__gte=day),
                 distinct=True,
             ),
         )
@@ -391,7 +446,11 @@ def registry_dashboard(*, user: Any) -> dict[str, Any]:
                 "with_term_pct": round(100 * row["with_term"] / n, 1),
             }
         )
-    organisations = Organisation.objects.filter(_scope(user, "region__code"))
+    return coverage
+
+
+def _classes(*, organisations: QuerySet[Organisation], kabupaten: dict[str, str]) -> dict[str, dict[str, int]]:
+    """Organisations per kabupaten and classification ("none": not yet assessed), one query."""
     class_rows = (
         organisations.filter(region__level__gte=Level.KABUPATEN_KOTA)
         .annotate(kab=Substr("region__code", 1, KABUPATEN_CODE_LENGTH))
@@ -402,32 +461,32 @@ def registry_dashboard(*, user: Any) -> dict[str, Any]:
     classes: dict[str, dict[str, int]] = {code: {} for code in kabupaten}
     for row in class_rows:
         classes.setdefault(row["kab"], {})[row["classification"] or "none"] = row["n"]
-    expiring_terms = list(
-        Term.objects.filter(expiring_q(day=day))
-        .filter(_scope(user, "organisation__region__code"))
-        .select_related("organisation__region")
-        .order_by("ends_on")[:50]
-    )
-    expiring_count = Term.objects.filter(expiring_q(day=day)).filter(_scope(user, "organisation__region__code")).count()
-    without_term = organisations.in_term_state(TermState.NONE).count()
-    assistance_rows = list(
-        Assistance.objects.filter(_scope(user, "organisation__region__code"))
-        .values("year", "giver")
-        .annotate(total=Sum("value"), n=Count("pk"))
-        .order_by("year", "giver")
-    )
-    programmes = Programme.objects.filter(_scope(user, "organisation__region__code"))
+    return classes
+
+
+def _funding(*, programmes: QuerySet[Programme]) -> dict[str, Any]:
+    """Planned money per backer, and realised: each programme's spending shared pro rata to its planned split."""
     sums = {f"planned_{name}": Sum(name) for name, _label in FUNDING_FIELDS}
-    # Realisation per backer: each programme's spending shared pro rata to its planned split.
     sums |= {
         f"realised_{name}": Sum(F("realised_amount") * F(name) / F("budget"), filter=Q(budget__gt=0))
         for name, _label in FUNDING_FIELDS
     }
-    funding = programmes.exclude(status="cancelled").aggregate(**sums)
+    return programmes.exclude(status="cancelled").aggregate(**sums)
+
+
+def _charts(
+    *,
+    coverage: list[dict[str, Any]],
+    classes: dict[str, dict[str, int]],
+    kabupaten: dict[str, str],
+    assistance_rows: list[dict[str, Any]],
+    funding: dict[str, Any],
+) -> dict[str, Any]:
+    """The dashboard's chart data (read by static/js/organisations-dashboard.js)."""
     years = sorted({r["year"] for r in assistance_rows})
     givers = [(value, str(label)) for value, label in Giver.choices]
     assistance_by = {(r["year"], r["giver"]): r["total"] or 0 for r in assistance_rows}
-    charts = {
+    return {
         "labels": {
             "registered": _("Registered"),
             "with_term": _("With a current term"),
@@ -457,21 +516,6 @@ def registry_dashboard(*, user: Any) -> dict[str, Any]:
             "planned": [funding[f"planned_{name}"] or 0 for name, _label in FUNDING_FIELDS],
             "realised": [funding[f"realised_{name}"] or 0 for name, _label in FUNDING_FIELDS],
         },
-    }
-    return {
-        "coverage": coverage,
-        "classes": classes,
-        "kabupaten": kabupaten,
-        "expiring_terms": expiring_terms,
-        "expiring_count": expiring_count,
-        "without_term": without_term,
-        "assistance_rows": assistance_rows,
-        "funding": [
-            (label, funding[f"planned_{name}"] or 0, funding[f"realised_{name}"] or 0) for name, label in FUNDING_FIELDS
-        ],
-        "charts": charts,
-        "warning_days": WARNING_DAYS,
-        "aspects": ASPECTS,
     }
 
 

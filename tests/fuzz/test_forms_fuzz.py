@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from accounts.forms import LoginForm, PasswordResetRequestForm, PersonalDataAccessFilterForm
 from csr import forms as csr_forms
+from csr.models import Programme as CsrProgramme
 from organisations import forms as org_forms
 from organisations.models import Assessment, Assistance, Event, FollowUp, Officer, Partnership, Programme, Term
 from poverty_data import forms as pd_forms
@@ -48,7 +49,13 @@ def world(region_tree, administrator, officer, village_head, open_round, pokja, 
         aim_management=True,
     )
     return SimpleNamespace(
-        tree=region_tree, organisation=organisation, term=term, event=event, round=open_round, pokja=pokja
+        tree=region_tree,
+        organisation=organisation,
+        term=term,
+        event=event,
+        round=open_round,
+        pokja=pokja,
+        administrator=administrator,
     )
 
 
@@ -64,11 +71,16 @@ FORMS = {
     ),
     "csr.NoteForm": lambda w: (csr_forms.NoteForm, {}),
     "csr.AttachmentForm": lambda w: (csr_forms.AttachmentForm, {}),
-    "csr.MatchConfirmForm": lambda w: (csr_forms.MatchConfirmForm, {}),
+    "csr.MatchConfirmForm": lambda w: (csr_forms.MatchConfirmForm, {"programmes": CsrProgramme.objects.all()}),
     "csr.DecisionForm": lambda w: (csr_forms.DecisionForm, {}),
     "csr.RealisationForm": lambda w: (csr_forms.RealisationForm, {}),
     "csr.ProgrammeFilter": lambda w: (csr_forms.ProgrammeFilter, {}),
     "csr.ProposalFilter": lambda w: (csr_forms.ProposalFilter, {}),
+    "csr.MatchFilter": lambda w: (csr_forms.MatchFilter, {}),
+    "csr.CompanyFilter": lambda w: (csr_forms.CompanyFilter, {}),
+    "csr.PlanGroupForm": lambda w: (csr_forms.PlanGroupForm, {}),
+    "csr.ProgrammeStatusForm": lambda w: (csr_forms.ProgrammeStatusForm, {}),
+    "csr.PlannerApplyForm": lambda w: (csr_forms.PlannerApplyForm, {}),
     "csr.CompanyForm": lambda w: (csr_forms.CompanyForm, {}),
     "organisations.OrganisationForm": lambda w: (org_forms.OrganisationForm, {"instance": w.organisation}),
     "organisations.OrganisationCreateForm": lambda w: (
@@ -98,10 +110,8 @@ FORMS = {
     "organisations.InviteForm": lambda w: (org_forms.InviteForm, {"organisations": type(w.organisation).objects.all()}),
     "organisations.AttendeeForm": lambda w: (org_forms.AttendeeForm, {"participations": []}),
     "organisations.FollowUpForm": lambda w: (org_forms.FollowUpForm, {"instance": FollowUp(event=w.event)}),
-    "organisations.OrganisationFilterForm": lambda w: (
-        org_forms.OrganisationFilterForm,
-        {"kabupaten": [w.tree.bulungan], "kecamatan": [w.tree.kecamatan]},
-    ),
+    "organisations.OrganisationFilterForm": lambda w: (org_forms.OrganisationFilterForm, {"user": w.administrator}),
+    "organisations.AttendanceForm": lambda w: (org_forms.AttendanceForm, {}),
     "poverty_data.VersionedForm": lambda w: (pd_forms.VersionedForm, {}),
     "poverty_data.FamilyForm": lambda w: (pd_forms.FamilyForm, {"instance": Family(village=w.tree.village)}),
     "poverty_data.MemberForm": lambda w: (pd_forms.MemberForm, {"instance": Member()}),

@@ -1,4 +1,4 @@
-"""Reads of the CSR part that span models or apply the policy; each keeps a fixed query count."""
+"""The reports: plan vs realisation, the synchronisation board, the allocation planner, impact and the catalogue."""
 
 from __future__ import annotations
 
@@ -6,128 +6,25 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
+from django.db.models import Avg, Count, Exists, Max, Min, OuterRef, Q, Sum
 from django.db.models.functions import Substr
 
 from accounts import policy
 from regions.models import Level, Region
 
-from . import inputs
-from .models import (
+from .. import inputs, matching, planner
+from ..models import (
     LIVE_MATCH_STATES,
     WAITING_STATES,
-    Company,
-    CompanyRepresentative,
     Match,
     MatchState,
     Programme,
     ProgrammeStatus,
     Proposal,
-    ProposalEvent,
     ProposalState,
     Realisation,
     Sector,
 )
-
-
-def programme_get_for_user(*, user, pk, action: str = "programme.view") -> Programme:
-    """404 outside what the user sees (published, or their company's drafts); 403 without ``action``."""
-    queryset = Programme.objects.select_related("company").prefetch_related("target_regions")
-    view_action = "programme.view" if action != "programme.view" else None
-    return policy.get_for_user(queryset, user, action, view_action=view_action, pk=pk)
-
-
-def proposal_get_for_user(*, user, pk, action: str = "proposal.view", funding: bool = False) -> Proposal:
-    """``funding``: with ``funded`` and ``pledged`` (``Proposal.objects.with_funding()``) in the same query."""
-    queryset = Proposal.objects.select_related("village__parent__parent", "created_by")
-    if funding:
-        queryset = queryset.with_funding()
-    view_action = "proposal.view" if action != "proposal.view" else None
-    return policy.get_for_user(queryset, user, action, view_action=view_action, pk=pk)
-
-
-def match_get_for_user(*, user, pk, action: str = "match.view") -> Match:
-    queryset = Match.objects.select_related("programme__company", "proposal__village")
-    view_action = "match.view" if action != "match.view" else None
-    return policy.get_for_user(queryset, user, action, view_action=view_action, pk=pk)
-
-
-def programme_list(*, user, sector: str = "", status: str = "", q: str = ""):
-    rows = Programme.objects.visible_to(user).with_budget().select_related("company").order_by("-created_at", "-pk")
-    if sector:
-        rows = rows.filter(sector=sector)
-    if status:
-        rows = rows.filter(status=status)
-    if q:
-        rows = rows.filter(Q(title__icontains=q) | Q(company__name__icontains=q))
-    return rows
-
-
-def proposal_list(*, user, state: str = "", sector: str = "", q: str = ""):
-    rows = Proposal.objects.visible_to(user).with_funding().select_related("village").order_by("-created_at", "-pk")
-    if state:
-        rows = rows.filter(state=state)
-    if sector:
-        rows = rows.filter(sector=sector)
-    if q:
-        rows = rows.filter(Q(title__icontains=q) | Q(village__name__icontains=q) | Q(village__code__startswith=q))
-    return rows
-
-
-def proposal_detail(*, proposal: Proposal, user) -> dict:
-    """Events (the feedback trail), attachments and matches of one proposal, in three queries."""
-    events = list(ProposalEvent.objects.filter(proposal=proposal).select_related("actor"))
-    attachments = list(proposal.attachments.select_related("realisation"))
-    matches = list(
-        Match.objects.visible_to(user)
-        .filter(proposal=proposal)
-        .select_related("programme__company", "proposal__village")
-        .prefetch_related(Prefetch("realisations", queryset=Realisation.objects.select_related("reported_by")))
-    )
-    return {"events": events, "attachments": attachments, "matches": matches}
-
-
-def programme_matches(*, programme: Programme, user) -> list[Match]:
-    return list(
-        Match.objects.visible_to(user)
-        .filter(programme=programme)
-        .select_related("proposal__village")
-        .annotate(spent=Sum("realisations__amount_spent"))
-    )
-
-
-# Home cards -------------------------------------------------------------------------------------
-
-
-def proposals_waiting_for_decision(*, user):
-    """Submitted or under-review proposals in the staff member's scope (oldest first)."""
-    return (
-        policy.scoped(Proposal.objects.all(), user, "proposal.review")
-        .filter(state__in=WAITING_STATES)
-        .order_by("submitted_at", "pk")
-    )
-
-
-def matches_waiting_for_company(*, user):
-    return (
-        policy.scoped(Match.objects.all(), user, "match.decide")
-        .filter(state=MatchState.CONFIRMED)
-        .select_related("proposal", "programme")
-        .order_by("confirmed_at", "pk")
-    )
-
-
-def my_proposals_by_state(*, user) -> list[tuple[str, str, int]]:
-    rows = (
-        policy.scoped(Proposal.objects.all(), user, "proposal.edit")
-        .values("state")
-        .annotate(n=Count("pk"))
-        .order_by("state")
-    )
-    labels = dict(ProposalState.choices)
-    order = list(labels)
-    return sorted(((r["state"], labels[r["state"]], r["n"]) for r in rows), key=lambda r: order.index(r[0]))
-
 
 # Plan vs realisation ----------------------------------------------------------------------------
 
@@ -206,6 +103,13 @@ class Board:
     def rows(self):
         for value, label in self.sectors:
             yield label, [self.cells.get((value, k.code), Cell()) for k in self.kabupaten]
+
+
+def board_scope(*, user) -> str:
+    """The region the board opens on: the province for global roles, else the user's first region."""
+    if any(g.is_global for g in policy.grants(user)):
+        return "65"
+    return next((g.region_code for g in policy.grants_for(user, "csr.board") if g.region_code), "65")
 
 
 def sync_board(*, user, scope_code: str = "65") -> Board:
@@ -325,8 +229,6 @@ def catalogue():
 
 def planner_inputs(*, user):
     """Open programmes, waiting proposals in the user's scope and poor families per village (4 queries)."""
-    from . import matching, planner
-
     programmes = {
         p.pk: p
         for p in Programme.objects.open().with_budget().select_related("company").prefetch_related("target_regions")
@@ -366,6 +268,53 @@ def planner_inputs(*, user):
     return programmes, proposals, offers, needs, poor
 
 
+@dataclass
+class AllocationPlan:
+    """The suggested allocation next to first come, and its pairs as rows (most poor families first)."""
+
+    plan: planner.Plan
+    greedy: planner.Plan
+    rows: list[dict]
+    offers: int
+    needs: int
+    has_poverty_data: bool
+
+
+def allocation_plan(*, user) -> AllocationPlan:
+    programmes, proposals, offers, needs, poor = planner_inputs(user=user)
+    plan, greedy = planner.plan_allocation(offers, needs, poor)
+    amounts = {n.id: n.amount for n in needs}
+
+    def poor_of(need_id: int) -> int | None:
+        return poor.get(proposals[need_id].village.code)
+
+    rows = [
+        {
+            "proposal": proposals[need_id],
+            "programme": programmes[offer_id],
+            "amount": amounts[need_id],
+            "poor": poor_of(need_id),
+        }
+        for need_id, offer_id in sorted(plan.pairs.items(), key=lambda kv: (-(poor_of(kv[0]) or 0), kv[0]))
+    ]
+    return AllocationPlan(
+        plan=plan, greedy=greedy, rows=rows, offers=len(offers), needs=len(needs), has_poverty_data=bool(poor)
+    )
+
+
+def planner_pairs(*, user, pairs: list[tuple[int, int]]) -> list[tuple[Proposal | None, Programme | None]]:
+    """The (proposal, programme) of each suggested pair: a proposal outside the user's scope, or an
+    unknown id, is None (two queries)."""
+    proposals = {
+        p.pk: p
+        for p in policy.scoped(Proposal.objects.all(), user, "match.confirm")
+        .filter(pk__in=[a for a, _b in pairs])
+        .with_funding()
+    }
+    programmes = Programme.objects.in_bulk([b for _a, b in pairs])
+    return [(proposals.get(a), programmes.get(b)) for a, b in pairs]
+
+
 # Impact ----------------------------------------------------------------------------------------
 
 
@@ -378,8 +327,6 @@ def impact(*, user) -> dict:
     poverty data, or without a round recorded before the start, the page says so rather than
     showing zeros.
     """
-    from django.db.models import Avg, Max, Min
-
     accepted = policy.scoped(Match.objects.all(), user, "match.view").filter(state=MatchState.ACCEPTED)
     reached_rows = list(
         accepted.values("proposal__village__code", "proposal__village__name", "proposal__village__kind")
@@ -492,35 +439,4 @@ def poverty_trend(
         "latest": latest.poor,
         "change": latest.poor - before.poor,
         "others": others,
-    }
-
-
-# Companies -------------------------------------------------------------------------------------
-
-
-def company_list(*, user, q: str = ""):
-    rows = (
-        Company.objects.visible_to(user)
-        .select_related("kabupaten")
-        .annotate(programme_count=Count("programmes", distinct=True))
-        .order_by("name")
-    )
-    if q:
-        rows = rows.filter(Q(name__icontains=q) | Q(business_sector__icontains=q))
-    return rows
-
-
-def company_detail(*, company, user) -> dict:
-    """Forum years, representatives and the programmes the user may see (three queries)."""
-    return {
-        "memberships": list(company.forum_memberships.all()),
-        "representatives": list(
-            CompanyRepresentative.objects.active()
-            .filter(company=company)
-            .select_related("user")
-            .order_by("user__first_name")
-        ),
-        "programmes": list(
-            Programme.objects.visible_to(user).filter(company=company).with_budget().order_by("-created_at")
-        ),
     }

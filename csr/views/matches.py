@@ -1,0 +1,61 @@
+"""Matches: the list, a company's decision and the realisation reports."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.views_support import allowed, flash_service_errors, form_saved
+from core.lists import list_page
+
+from .. import forms, lists, selectors, services
+from ..models import INCOME_SECTORS
+
+
+@allowed("match.view")
+def match_list(request: HttpRequest) -> HttpResponse:
+    listing = list_page(request, lists.MATCHES)
+    return listing.export or render(request, "csr/match_list.html", listing.context)
+
+
+@login_required
+@require_POST
+def match_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    match = selectors.match_get_for_user(user=request.user, pk=pk, action="match.decide")
+    form = forms.DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose accept or decline."))
+        return redirect("csr:proposal_detail", pk=match.proposal_id)
+    try:
+        if form.cleaned_data["decision"] == "accept":
+            services.match_accept(user=request.user, match=match, note=form.cleaned_data["reason"])
+            messages.success(request, _("Match accepted: the amount is committed."))
+        else:
+            services.match_decline(user=request.user, match=match, reason=form.cleaned_data["reason"])
+            messages.success(request, _("Match declined; the proposer sees your reason."))
+    except ValidationError as exc:
+        flash_service_errors(request, exc)
+    return redirect("csr:proposal_detail", pk=match.proposal_id)
+
+
+@login_required
+def realisation_create(request: HttpRequest, pk: int) -> HttpResponse:
+    match = selectors.match_get_for_user(user=request.user, pk=pk, action="realisation.report")
+    if services.realisation_side(user=request.user, match=match) is None:
+        raise PermissionDenied
+    form = forms.RealisationForm(request.POST or None, request.FILES or None)
+
+    def report(data: dict):
+        evidence = data.pop("evidence")
+        files = [evidence] if evidence else []
+        return services.realisation_report(user=request.user, match=match, files=files, **data)
+
+    if form_saved(request, form, report, _("Realisation reported.")):
+        return redirect("csr:proposal_detail", pk=match.proposal_id)
+    income = match.programme.sector in INCOME_SECTORS
+    return render(request, "csr/realisation_form.html", {"form": form, "match": match, "income": income})
