@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -174,8 +175,13 @@ class SubmissionChange(models.Model):
     Values are JSON (dates as ISO strings). ``resolution`` records why a duplicate NIK is acceptable.
     """
 
+    # Indexed by (submission, family) below; the foreign keys' own indexes would repeat it.
     submission = models.ForeignKey(
-        Submission, on_delete=models.CASCADE, related_name="changes", verbose_name=_("submission")
+        Submission,
+        on_delete=models.CASCADE,
+        related_name="changes",
+        verbose_name=_("submission"),
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=20, choices=ChangeKind.choices)
     family = models.ForeignKey(
@@ -185,6 +191,7 @@ class SubmissionChange(models.Model):
         on_delete=models.PROTECT,
         related_name="proposed_changes",
         verbose_name=_("family"),
+        db_index=False,
     )
     member = models.ForeignKey(
         Member,
@@ -193,6 +200,7 @@ class SubmissionChange(models.Model):
         on_delete=models.PROTECT,
         related_name="proposed_changes",
         verbose_name=_("member"),
+        db_index=False,
     )
     field = models.CharField(_("field"), max_length=40, blank=True)
     old_value = models.JSONField(_("old value"), null=True, blank=True)
@@ -212,8 +220,11 @@ class SubmissionChange(models.Model):
         ordering = ["submission_id", "pk"]
         indexes = [
             models.Index(fields=["submission", "family"], name="change_submission_family_idx"),
-            # Dashboard: families changed per round (kind/family of finalised submissions).
-            models.Index(fields=["family"], name="change_family_idx"),
+            # Dashboard: families changed per round (kind/family of finalised submissions); a family's or
+            # member's pending changes. Partial: a new family's proposal (most rows of a large import)
+            # has neither, and writing it touches no entry of these two.
+            models.Index(fields=["family"], name="change_family_idx", condition=Q(family__isnull=False)),
+            models.Index(fields=["member"], name="change_member_idx", condition=Q(member__isnull=False)),
         ]
 
     def __str__(self) -> str:
