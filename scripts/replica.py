@@ -12,7 +12,7 @@ data in var/replica. When the primary refuses replication connections and alread
 connection (a test server), the matching ``replication`` line is added to its pg_hba.conf and the
 configuration reloaded; otherwise the script says what to add.
 
-The replica tests (tests/portal/test_replica_router.py) run this themselves when DATABASE_REPLICA_URL
+The replica tests (tests/core/test_db_router.py) run this themselves when DATABASE_REPLICA_URL
 is not set, and stop the replica at the end of the run if they started it.
 """
 

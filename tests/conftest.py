@@ -5,6 +5,7 @@ Scopes: Bulungan (65.01) holds the "home" villages; Nunukan (65.03) the "other" 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from types import SimpleNamespace
 
 import pytest
@@ -12,8 +13,10 @@ import pytest
 from accounts.models import Role
 from accounts.services import role_assign
 from csr.services import company_representative_assign
+from kaltara_portal.demo import DemoContext
 from regions.services import RegionRow, regions_import
 
+from .demo_session import DEMO, DemoTransaction
 from .factories import CompanyFactory, UserFactory
 
 TREE = [
@@ -138,12 +141,25 @@ def all_roles(province_staff, kabupaten_staff, officer, other_officer, village_h
     }
 
 
-@pytest.fixture
-def demo_data(db, settings):
-    """The demo data of seed_demo, light: every kind of record, a small volume."""
-    from kaltara_portal.demo import DemoContext, seed_all
+@pytest.fixture(scope="session")
+def demo_seed(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[DemoTransaction]:
+    """The light demo of seed_demo (every kind of record, a small volume), seeded once per test process
+    in a transaction that stays open beneath the tests' own and is rolled back at the end.
 
-    seed_all(DemoContext(light=True, log=lambda line: None))
+    Tests that use it run last (``pytest_collection_modifyitems``); a test without it that runs while
+    it is open (another ordering) has it rolled back first, and the next test with it seeds again
+    (``pytest_runtest_setup``). Its uploaded files go to a folder of the session, not var/media.
+    ``.ctx`` is the seeding's DemoContext (a new one after a second seeding).
+    """
+    DEMO.start(django_db_blocker, tmp_path_factory.mktemp("demo-media"))
+    yield DEMO
+    DEMO.finish()
+
+
+@pytest.fixture
+def demo_data(demo_seed, db) -> DemoContext:
+    """The light demo, for one test: its changes are rolled back with the test's transaction."""
+    return demo_seed.ctx
 
 
 @pytest.fixture(autouse=True)
@@ -170,6 +186,18 @@ def streaming_replica(django_db_setup):
     from . import replica
 
     replica.ensure_running()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The tests on the session's demo run last, after pytest-django's order (plain database tests,
+    transactional ones, the rest): the demo is seeded once per test process and then left open."""
+    items.sort(key=DEMO.wanted_by)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    DEMO.adjust_for(item)
 
 
 def pytest_sessionfinish(session):

@@ -7,35 +7,25 @@ the ``officer`` and ``village_head`` belong to village 65.01.01.2005, inside it;
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
-from itertools import count
 
 import pytest
 
 from csr import inputs
-from csr.models import Programme, ProgrammeTarget, Proposal, ProposalEvent
-
-_seq = count(1)
+from tests.factories import ProgrammeFactory, ProposalFactory
 
 
 @pytest.fixture
 def make_programme(region_tree, companies):
     def make(*, company=None, targets=("65.01",), budget=100_000_000, sector="education", status="open", **extra):
-        programme = Programme.objects.create(
+        return ProgrammeFactory(
             company=company or companies.mine,
-            title=extra.pop("title", f"Program {next(_seq)}"),
             sector=sector,
             budget=Decimal(budget),
-            starts_on=dt.date(2026, 1, 1),
-            ends_on=dt.date(2026, 12, 31),
             status=status,
+            targets=[region_tree.by_code[c] for c in targets],
             **extra,
         )
-        ProgrammeTarget.objects.bulk_create(
-            [ProgrammeTarget(programme=programme, region=region_tree.by_code[c]) for c in targets]
-        )
-        return programme
 
     return make
 
@@ -43,18 +33,14 @@ def make_programme(region_tree, companies):
 @pytest.fixture
 def make_proposal(region_tree, officer):
     def make(*, village=None, state="submitted", amount=50_000_000, sector="education", by=None, **extra):
-        proposal = Proposal.objects.create(
+        return ProposalFactory(
             village=village or region_tree.village,
             sector=sector,
-            title=extra.pop("title", f"Usulan {next(_seq)}"),
-            description="Kegiatan pemuda desa.",
             amount_requested=Decimal(amount),
             state=state,
             created_by=by or officer,
             **extra,
         )
-        ProposalEvent.objects.create(proposal=proposal, to_state=state, actor=by or officer)
-        return proposal
 
     return make
 

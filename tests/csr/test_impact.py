@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from csr import services
+from tests.factories import RoundFactory, VillageRoundStatsFactory
 
 
 def _fund_and_report(proposal, programme, province_staff, company_rep, officer, before, after):
@@ -81,22 +82,12 @@ def _rounds_with_poor(region_tree, figures):
     families (desil 1-4) recorded per village: {code: (before, latest)}."""
     import datetime as dt
 
-    from poverty_data.models import Round, VillageRoundStats
-
-    before = Round.objects.create(
-        name="Triwulan IV 2025", period_start=dt.date(2025, 10, 1), period_end=dt.date(2025, 12, 31),
-        submit_deadline=dt.date(2025, 11, 15), verify_deadline=dt.date(2025, 11, 30),
-        approve_deadline=dt.date(2025, 12, 15), finalise_deadline=dt.date(2025, 12, 31), is_open=False,
-    )  # fmt: skip
-    latest = Round.objects.create(
-        name="Triwulan II 2026", period_start=dt.date(2026, 4, 1), period_end=dt.date(2026, 6, 30),
-        submit_deadline=dt.date(2026, 5, 15), verify_deadline=dt.date(2026, 5, 31),
-        approve_deadline=dt.date(2026, 6, 15), finalise_deadline=dt.date(2026, 6, 30), is_open=False,
-    )  # fmt: skip
+    before = RoundFactory(name="Triwulan IV 2025", period_start=dt.date(2025, 10, 1), period_end=dt.date(2025, 12, 31))
+    latest = RoundFactory(name="Triwulan II 2026", period_start=dt.date(2026, 4, 1), period_end=dt.date(2026, 6, 30))
     for code, (poor_before, poor_latest) in figures.items():
         for round_, poor in ((before, poor_before), (latest, poor_latest)):
             if poor is not None:
-                VillageRoundStats.objects.create(round=round_, village_code=code, families=100, poor4=poor)
+                VillageRoundStatsFactory(round=round_, village_code=code, poor4=poor)
 
 
 def test_it_shows_the_change_in_poor_families_since_the_start_next_to_villages_not_reached(

@@ -6,7 +6,8 @@ import datetime as dt
 
 from csr import inputs
 from organisations import services as org_services
-from organisations.models import Organisation, Programme, ProgrammeStatus
+from organisations.models import Organisation, ProgrammeStatus
+from tests.factories import OrganisationProgrammeFactory
 
 
 def test_the_proposer_record_is_the_classification_and_the_programmes_done(administrator, region_tree):
@@ -19,10 +20,7 @@ def test_the_proposer_record_is_the_classification_and_the_programmes_done(admin
         score_partnerships=90, score_programmes=90,
     )  # fmt: skip
     for status in (ProgrammeStatus.DONE, ProgrammeStatus.DONE, ProgrammeStatus.PLANNED):
-        Programme.objects.create(
-            organisation=organisation, title="Pelatihan", sector="education", year=2026, budget=1000,
-            funded_province=1000, status=status,
-        )  # fmt: skip
+        OrganisationProgrammeFactory(organisation=organisation, status=status)
     record = inputs.proposer_record([region_tree.village.code, region_tree.other_village.code])
     assert record == {region_tree.village.code: ("percontohan", 2)}
     assert Organisation.objects.count() == 1

@@ -7,7 +7,6 @@ renders with the bad input in it.
 
 from __future__ import annotations
 
-import datetime as dt
 from types import SimpleNamespace
 
 import pytest
@@ -25,6 +24,7 @@ from poverty_data import forms as pd_forms
 from poverty_data.models import Family, Member, Pokja
 from poverty_imports import forms as import_forms
 from regions.models import Level, Region
+from tests.factories import EventFactory
 from tests.organisations.conftest import make_organisation, make_term
 
 from .strategies import form_input
@@ -39,15 +39,7 @@ def django_settings(settings):
 def world(region_tree, administrator, officer, village_head, open_round, pokja, families):
     organisation = make_organisation(user=administrator, region=region_tree.village)
     term = make_term(user=administrator, organisation=organisation)
-    event = Event.objects.create(
-        region=region_tree.province,
-        title="Pelatihan",
-        starts_on=dt.date(2026, 12, 1),
-        ends_on=dt.date(2026, 12, 2),
-        place="Tanjung Selor",
-        organiser="Dinsos",
-        aim_management=True,
-    )
+    event = EventFactory(region=region_tree.province, aim_management=True)
     return SimpleNamespace(
         tree=region_tree,
         organisation=organisation,

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from jobs.models import Job, JobStatus
 from jobs.services import job_start
+from tests.factories import JobFactory
 
 from .tasks_for_tests import count_to_three, explode
 
@@ -41,7 +42,7 @@ def test_the_owner_follows_the_job_and_downloads_the_result(client, officer, med
 
 
 def test_a_running_job_page_polls_and_stops_polling_when_done(client, officer):
-    job = Job.objects.create(owner=officer, kind="test", title="Impor", total=10, done=4, status=JobStatus.RUNNING)
+    job = JobFactory(owner=officer, total=10, done=4, status=JobStatus.RUNNING)
     client.force_login(officer)
     html = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 2s"' in html and 'value="40"' in html
@@ -74,13 +75,13 @@ def test_someone_elses_job_does_not_exist_for_you(
 
 @pytest.mark.parametrize("view", ["jobs:detail", "jobs:download"])
 def test_anonymous_visitors_are_sent_to_log_in(client, officer, view):
-    job = Job.objects.create(owner=officer, kind="test", title="Impor")
+    job = JobFactory(owner=officer)
     response = client.get(reverse(view, args=[job.pk]))
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
 
 
 def test_the_administrator_sees_every_job(client, officer, administrator):
-    Job.objects.create(owner=officer, kind="test", title="Impor milik pengurus")
+    JobFactory(owner=officer, title="Impor milik pengurus")
     client.force_login(administrator)
     assert "Impor milik pengurus" in client.get(reverse("jobs:list")).content.decode()
 

@@ -7,6 +7,7 @@ import datetime as dt
 from django.urls import reverse
 
 from organisations.models import Organisation, Term, today
+from tests.factories import TermFactory
 
 from .conftest import bulk_organisations
 
@@ -60,9 +61,7 @@ def test_an_organisation_with_several_terms_counts_once_in_the_staff_cards(clien
         (orgs.home, day - dt.timedelta(days=5), day + dt.timedelta(days=30)),
         (orgs.same_kab, day - dt.timedelta(days=2000), day - dt.timedelta(days=1)),
     ]:
-        Term.objects.create(
-            organisation=organisation, sk_number="x", sk_date=starts_on, starts_on=starts_on, ends_on=ends_on
-        )
+        TermFactory(organisation=organisation, sk_number="x", starts_on=starts_on, ends_on=ends_on)
     client.force_login(kabupaten_staff)
     cards = {str(card.title): card for card in client.get(reverse("home")).context["cards"]}
     assert [(str(line.text), line.badge) for line in cards["Masa bakti Karang Taruna"].lines] == [

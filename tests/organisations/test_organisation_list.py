@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from organisations import services
 from organisations.models import Organisation, Position, Term, attach_term_state, today, years_later
+from tests.factories import TermFactory
 
 from .conftest import bulk_organisations, officer_fields
 
@@ -153,9 +154,7 @@ def test_the_rows_term_state_is_the_same_as_the_exports(orgs, region_tree):
     services.officer_save(
         user=orgs.admin, term=older, **officer_fields(name="Sari Ketua Lama", position=Position.KETUA, sex="P")
     )
-    Term.objects.create(
-        organisation=two_terms, sk_number="2", sk_date=day, starts_on=day, ends_on=day + dt.timedelta(days=30)
-    )
+    TermFactory(organisation=two_terms, sk_number="2", starts_on=day, ends_on=day + dt.timedelta(days=30))
 
     def state(org):
         return (org.has_current_term, org.term_expiring, org.current_term_ends_on, org.ketua_name)

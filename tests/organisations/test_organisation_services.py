@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from organisations import services
 from organisations.models import Officer, Organisation, Position, Programme, Term
+from tests.factories import OrganisationFactory, OrganisationProgrammeFactory
 
 from .conftest import NIK_WOMAN_1998, make_organisation, officer_fields
 
@@ -28,7 +29,7 @@ def test_the_database_refuses_a_second_organisation_for_a_region_too(orgs, regio
     from django.db import IntegrityError, transaction
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        Organisation.objects.create(region=region_tree.village, name="Kembar")
+        OrganisationFactory(region=region_tree.village, name="Kembar")
 
 
 def test_kabupaten_staff_may_register_only_in_their_kabupaten(region_tree, kabupaten_staff):
@@ -145,9 +146,7 @@ def test_the_database_refuses_a_split_that_does_not_add_up(orgs):
     from django.db import IntegrityError, transaction
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        Programme.objects.create(
-            organisation=orgs.home, title="x", sector="other", year=2026, budget=10, funded_province=5
-        )
+        OrganisationProgrammeFactory(organisation=orgs.home, budget=10, funded_province=5)
 
 
 def test_only_province_staff_record_assistance(orgs, officer, kabupaten_staff, province_staff):

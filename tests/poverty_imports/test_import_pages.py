@@ -11,6 +11,7 @@ from django.urls import reverse
 from jobs.models import Job, JobStatus
 from poverty_data.models import SubmissionChange
 from poverty_imports.models import ImportBatch, ImportStatus
+from tests.factories import ImportBatchFactory
 
 CORPUS = Path(__file__).resolve().parent / "import_corpus"
 
@@ -91,7 +92,7 @@ def test_the_upload_page_links_the_templates_and_both_templates_download(client,
 
 @pytest.mark.parametrize("view", ["poverty_imports:detail", "poverty_imports:report", "poverty_imports:rejected"])
 def test_someone_elses_import_does_not_exist_for_you(client, officer, other_officer, pokja, open_round, view):
-    batch = ImportBatch.objects.create(created_by=officer, round=open_round, file_name="a.csv")
+    batch = ImportBatchFactory(created_by=officer, round=open_round, file_name="a.csv")
     client.force_login(other_officer)
     assert client.get(reverse(view, args=[batch.pk])).status_code == 404
 
@@ -167,9 +168,7 @@ def test_an_officer_outside_the_pokja_cannot_import_into_the_village(
 
 
 def test_the_import_list_keeps_a_flat_query_count(client, officer, open_round, django_assert_max_num_queries):
-    ImportBatch.objects.bulk_create(
-        [ImportBatch(created_by=officer, round=open_round, file_name=f"f{i}.csv") for i in range(60)]
-    )
+    ImportBatch.objects.bulk_create(ImportBatchFactory.build_batch(60, created_by=officer, round=open_round))
     client.force_login(officer)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("poverty_imports:list")).status_code == 200
@@ -200,8 +199,8 @@ def test_an_export_of_a_region_outside_the_scope_is_refused(client, officer, pok
 
 
 def test_an_administrator_follows_every_import(client, officer, other_officer, administrator, open_round):
-    mine = ImportBatch.objects.create(created_by=officer, round=open_round, file_name="a.csv")
-    theirs = ImportBatch.objects.create(created_by=other_officer, round=open_round, file_name="b.csv")
+    mine = ImportBatchFactory(created_by=officer, round=open_round, file_name="a.csv")
+    theirs = ImportBatchFactory(created_by=other_officer, round=open_round, file_name="b.csv")
     client.force_login(administrator)
     listing = client.get(reverse("poverty_imports:list")).content.decode()
     assert "a.csv" in listing and "b.csv" in listing

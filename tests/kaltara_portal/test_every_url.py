@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from accounts.models import User
 
 DEMO_USERS = [None, "provinsi", "kabupaten", "pengurus", "kades", "pengurus2", "perusahaan", "admin"]
-# /readyz answers 503 by design when no task worker runs (as in tests): tests/portal/test_readyz.py covers it.
+# /readyz answers 503 by design when no task worker runs (as in tests): tests/kaltara_portal/test_readyz.py covers it.
 SKIP_PREFIXES = ("admin/", "static/", "readyz")
 
 

@@ -503,19 +503,15 @@ def _check(expected: str, method: str, answer: tuple[int, str, list, object]) ->
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The light demo data, seeded once for the module inside a transaction rolled back at its end."""
-    from kaltara_portal.demo import DemoContext, seed_all
-
+def demo(demo_seed, django_db_blocker, tmp_path_factory):
+    """The session's light demo and the samples, added for the module in a savepoint rolled back at its end."""
     with (
         django_db_blocker.unblock(),
         override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")),
         transaction.atomic(),
     ):
-        ctx = DemoContext(light=True, log=lambda line: None)
-        seed_all(ctx)
         users = {u.username: u for u in User.objects.all()}
-        users["perusahaan_company"] = ctx.objects["company"]
+        users["perusahaan_company"] = demo_seed.ctx.objects["company"]
         identity_numbers = frozenset(Member.objects.values_list("nik", flat=True)) | frozenset(
             Family.objects.values_list("no_kk", flat=True)
         )

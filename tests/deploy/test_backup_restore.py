@@ -19,6 +19,7 @@ from django.db import connection
 from psycopg import sql
 
 from kaltara_portal import local_postgres
+from kaltara_portal.demo import DemoContext, seed_all
 from tests.pg import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,7 +69,15 @@ def throwaway():
     _drop(name)
 
 
-def test_a_backup_dropped_and_restored_has_every_row_of_every_table(throwaway, demo_data, tmp_path):
+@pytest.fixture
+def committed_demo(settings, tmp_path):
+    """The light demo, committed: pg_dump reads it from a connection of its own. (Not the session's
+    demo, which stays in a transaction no other connection sees; the test's flush empties the tables.)"""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    seed_all(DemoContext(light=True, log=lambda line: None))
+
+
+def test_a_backup_dropped_and_restored_has_every_row_of_every_table(throwaway, committed_demo, tmp_path):
     source = database_url(connection.settings_dict["NAME"])
     expected = _counts(source)
     assert expected["poverty_data_family"] > 0 and expected["organisations_organisation"] > 0

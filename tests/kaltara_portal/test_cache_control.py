@@ -11,7 +11,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from jobs.models import Job, JobStatus
+from jobs.models import JobStatus
+from tests.factories import JobFactory
 
 
 def _cache_control(response) -> set[str]:
@@ -31,9 +32,7 @@ def test_every_page_for_a_signed_in_user_is_private_and_never_stored(client, pro
 
 def test_a_downloaded_result_file_is_not_stored_either(client, officer, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    job = Job.objects.create(
-        owner=officer, kind="test", title="Hitungan", status=JobStatus.DONE, result_name="hitungan.csv"
-    )
+    job = JobFactory(owner=officer, title="Hitungan", status=JobStatus.DONE, result_name="hitungan.csv")
     job.result_file.save("hitungan.csv", ContentFile(b"1,2,3\n"))
     client.force_login(officer)
     response = client.get(reverse("jobs:download", args=[job.pk]))

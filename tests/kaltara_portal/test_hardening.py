@@ -2,7 +2,7 @@
 path, session expiry, where uploads live, error pages and the log's last line of defence.
 
 (Every response's headers, downloads as attachments and personal data in redirects, error pages and
-logs are checked on every answer of tests/portal/test_access_matrix.py; login lock-out and password
+logs are checked on every answer of tests/kaltara_portal/test_access_matrix.py; login lock-out and password
 rules in tests/accounts/test_login.py; upload type and size in tests/organisations/test_documents.py
 and tests/csr/test_files.py.)
 """

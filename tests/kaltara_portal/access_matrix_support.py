@@ -1,4 +1,4 @@
-"""Machinery of the access matrix (tests/portal/test_access_matrix.py): routes, samples, requests.
+"""Machinery of the access matrix (tests/kaltara_portal/test_access_matrix.py): routes, samples, requests.
 
 Kept apart from the table so the test file reads as the table of expectations.
 """
@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 ROLES = ["anonymous", "provinsi", "kabupaten", "pengurus", "kades", "pengurus2", "perusahaan", "admin"]
 HOME_VILLAGE = "65.01.01.2005"  # pengurus and kades (Bulungan: kabupaten)
 AWAY_VILLAGE = "65.03.01.2001"  # pengurus2 (Nunukan)
-# Django's admin has its own staff-only gate (tests/portal/test_admin.py); static files are public.
+# Django's admin has its own staff-only gate (tests/kaltara_portal/test_admin.py); static files are public.
 SKIPPED_NAMESPACES = {"admin"}
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
