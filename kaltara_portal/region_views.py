@@ -7,25 +7,19 @@ itself stays free of anything above it (docs/architecture.md).
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from accounts import policy
-from regions.models import CODE_RE, Level, Region
-from regions.selectors import region_breadcrumbs, region_children_with_counts
+from accounts.views_support import allowed
+from regions.models import Level
+from regions.selectors import region_breadcrumbs, region_by_code, region_children_with_counts
 
 
-@login_required
+@allowed("region.view")
 def region_browse(request: HttpRequest, code: str | None = None) -> HttpResponse:
-    if not policy.can(request.user, "region.view"):
-        raise PermissionDenied
     region = None
     if code is not None:
-        if not CODE_RE.match(code):
-            raise Http404
-        region = Region.objects.filter(code=code).first()
+        region = region_by_code(code)
         if region is None:
             raise Http404
     rows = region_children_with_counts(parent=region)

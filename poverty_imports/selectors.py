@@ -30,11 +30,6 @@ def import_issues(batch: ImportBatch, severity: str | None = None) -> QuerySet[I
     return issues.filter(severity=severity) if severity in (ERROR, WARNING) else issues
 
 
-def region_by_code(code: str) -> Region | None:
-    """The region of a code typed into a URL or chosen in a form (None if there is none)."""
-    return Region.objects.filter(code=code[:13]).first()
-
-
 def import_submissions(batch: ImportBatch, *, limit: int = 50) -> list[Submission]:
     """The draft submissions an import wrote into (the villages of its issues-free rows), in code order.
 

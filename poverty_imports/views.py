@@ -11,11 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import policy
+from accounts.views_support import allowed
 from core.exports import paginate
+from regions.selectors import region_by_code
 
 from .forms import ExportForm, ImportForm
 from .models import ImportBatch, ImportStatus
-from .selectors import export_regions_for, import_issues, import_submissions, imports_visible_to, region_by_code
+from .selectors import export_regions_for, import_issues, import_submissions, imports_visible_to
 from .services import export_start, import_create, rejected_rows_file, report_lines
 from .template import template_csv, template_xlsx
 
@@ -28,10 +30,8 @@ def _batch_for(request: HttpRequest, pk: int, action: str = "import.view") -> Im
     return policy.get_for_user(queryset, request.user, action, view_action=view_action, pk=pk)
 
 
-@login_required
+@allowed("import.view")
 def import_list(request: HttpRequest) -> HttpResponse:
-    if not policy.can(request.user, "import.view"):
-        raise PermissionDenied
     context = {
         "page_obj": paginate(request, imports_visible_to(request.user)),
         "may_import": policy.can(request.user, "import.run"),
@@ -40,11 +40,9 @@ def import_list(request: HttpRequest) -> HttpResponse:
     return render(request, "poverty_imports/import_list.html", context)
 
 
-@login_required
+@allowed("import.run")
 @require_http_methods(["GET", "POST"])
 def import_new(request: HttpRequest) -> HttpResponse:
-    if not policy.can(request.user, "import.run"):
-        raise PermissionDenied
     code = request.GET.get("desa")
     village = region_by_code(code) if code else None
     form = ImportForm(request.POST or None, request.FILES or None, village=village)
@@ -117,11 +115,9 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     return response
 
 
-@login_required
+@allowed("family.export")
 @require_http_methods(["GET", "POST"])
 def export_new(request: HttpRequest) -> HttpResponse:
-    if not policy.can(request.user, "family.export"):
-        raise PermissionDenied
     regions = export_regions_for(request.user)
     form = ExportForm(request.POST or None, regions=regions)
     if request.method == "POST" and form.is_valid():

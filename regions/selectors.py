@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.db.models.functions import Substr
 
-from .models import Kind, Level, Region
+from .models import CODE_RE, Kind, Level, Region
 
 CODE_LENGTH = {Level.PROVINCE: 2, Level.KABUPATEN_KOTA: 5, Level.KECAMATAN: 8, Level.DESA_KELURAHAN: 13}
 
@@ -24,6 +24,13 @@ class ChildRow:
     @property
     def villages(self) -> int:
         return self.desa + self.kelurahan
+
+
+def region_by_code(code: str) -> Region | None:
+    """The region of a code typed into a URL or chosen in a form (None when there is none or it is no code)."""
+    if not CODE_RE.match(code):
+        return None
+    return Region.objects.filter(code=code).first()
 
 
 def region_children_with_counts(*, parent: Region | None) -> list[ChildRow]:
