@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin
+
 from .models import PersonalDataAccess, RoleAssignment, User
 
 
@@ -44,19 +46,10 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(admin.ModelAdmin):
+class PersonalDataAccessAdmin(ReadOnlyAdmin):
     """The access log is evidence: read-only, never edited or deleted from the admin."""
 
     list_display = ["at", "user", "action", "subject", "object_id", "region_code", "rows"]
     list_filter = ["action", "subject"]
     search_fields = ["user__username", "region_code"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -55,6 +55,19 @@ def _assign(instance: Model, fields: dict[str, Any], allowed: Iterable[str]) -> 
         setattr(instance, name, value)
 
 
+def _record[M: Model](
+    model: type[M], organisation: Organisation, instance: M | None, fields: dict[str, Any], allowed: Iterable[str]
+) -> M:
+    """A new record of ``model`` for the organisation, or ``instance`` (which must be the organisation's),
+    with ``fields`` assigned."""
+    if instance is None:
+        instance = model(organisation=organisation)
+    elif instance.organisation_id != organisation.pk:
+        raise ValueError(f"{model.__name__} of another organisation")
+    _assign(instance, fields, allowed)
+    return instance
+
+
 def _save(instance: Model, user: Any, *, exclude: list[str] | None = None) -> Model:
     """Validate (fields, clean(), constraints) and save, attributing the history entry to ``user``."""
     instance.full_clean(exclude=exclude)
@@ -113,11 +126,7 @@ TERM_FIELDS = ["sk_number", "sk_date", "sk_ends_on", "starts_on", "ends_on"]
 def term_save(*, user: Any, organisation: Organisation, term: Term | None = None, **fields: Any) -> Term:
     """Create or change a term; its end defaults to five years after its start. Terms do not overlap."""
     policy.require(user, "organisation.edit", organisation)
-    if term is None:
-        term = Term(organisation=organisation)
-    elif term.organisation_id != organisation.pk:
-        raise ValueError("term of another organisation")
-    _assign(term, fields, TERM_FIELDS)
+    term = _record(Term, organisation, term, fields, TERM_FIELDS)
     if term.starts_on and not term.ends_on:
         term.ends_on = default_term_end(term.starts_on)
     term.full_clean()
@@ -227,11 +236,7 @@ def programme_save(
 ) -> Programme:
     """Create or change a programme; the split by who backs it must add up to the budget."""
     policy.require(user, "organisation.edit", organisation)
-    if programme is None:
-        programme = Programme(organisation=organisation)
-    elif programme.organisation_id != organisation.pk:
-        raise ValueError("programme of another organisation")
-    _assign(programme, fields, PROGRAMME_FIELDS)
+    programme = _record(Programme, organisation, programme, fields, PROGRAMME_FIELDS)
     return _save(programme, user)
 
 
@@ -288,11 +293,7 @@ def assistance_save(
 ) -> Assistance:
     """Record (or correct) assistance received, with an optional supporting document."""
     policy.require(user, "assistance.record", organisation)
-    if assistance is None:
-        assistance = Assistance(organisation=organisation)
-    elif assistance.organisation_id != organisation.pk:
-        raise ValueError("assistance of another organisation")
-    _assign(assistance, fields, ASSISTANCE_FIELDS)
+    assistance = _record(Assistance, organisation, assistance, fields, ASSISTANCE_FIELDS)
     assistance.full_clean(exclude=["document"])
     if upload is not None:
         # The uploader is province staff: the document belongs to the organisation's file.
@@ -324,11 +325,7 @@ def partnership_save(
     *, user: Any, organisation: Organisation, partnership: Partnership | None = None, **fields: Any
 ) -> Partnership:
     policy.require(user, "organisation.edit", organisation)
-    if partnership is None:
-        partnership = Partnership(organisation=organisation)
-    elif partnership.organisation_id != organisation.pk:
-        raise ValueError("partnership of another organisation")
-    _assign(partnership, fields, PARTNERSHIP_FIELDS)
+    partnership = _record(Partnership, organisation, partnership, fields, PARTNERSHIP_FIELDS)
     return _save(partnership, user)
 
 

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import (
     Family,
     Member,
@@ -83,19 +85,6 @@ class PokjaAdmin(SimpleHistoryAdmin):
     list_filter = ["budget_year"]
     search_fields = ["village_code", "village__name", "sk_number"]
     inlines = [PokjaMemberInline]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records that change only through the portal's services (history, logs, proposed changes)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Member)
