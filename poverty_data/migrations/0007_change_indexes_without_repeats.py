@@ -7,10 +7,13 @@
 
 import django.db.models.deletion
 from django.conf import settings
+from django.contrib.postgres.operations import AddIndexConcurrently, RemoveIndexConcurrently
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # The indexes are built concurrently (without locking writes), which PostgreSQL does outside a transaction.
+    atomic = False
 
     dependencies = [
         ('poverty_data', '0006_name_search_extensions'),
@@ -18,10 +21,19 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveIndex(
+        RemoveIndexConcurrently(
             model_name='submissionchange',
             name='change_family_idx',
         ),
+        AddIndexConcurrently(
+            model_name='submissionchange',
+            index=models.Index(condition=models.Q(('family__isnull', False)), fields=['family'], name='change_family_idx'),
+        ),
+        AddIndexConcurrently(
+            model_name='submissionchange',
+            index=models.Index(condition=models.Q(('member__isnull', False)), fields=['member'], name='change_member_idx'),
+        ),
+        # The foreign keys' own indexes go last, once the indexes that take their place exist.
         migrations.AlterField(
             model_name='submissionchange',
             name='family',
@@ -36,13 +48,5 @@ class Migration(migrations.Migration):
             model_name='submissionchange',
             name='submission',
             field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='poverty_data.submission', verbose_name='submission'),
-        ),
-        migrations.AddIndex(
-            model_name='submissionchange',
-            index=models.Index(condition=models.Q(('family__isnull', False)), fields=['family'], name='change_family_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='submissionchange',
-            index=models.Index(condition=models.Q(('member__isnull', False)), fields=['member'], name='change_member_idx'),
         ),
     ]
