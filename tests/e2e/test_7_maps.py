@@ -12,6 +12,8 @@ pytestmark = pytest.mark.e2e
 
 
 def _polygons(j, map_id: str) -> int:
+    """Scroll to the map (Leaflet and the map's data load when it comes into view) and count its regions."""
+    j.page.locator(f"#{map_id}").scroll_into_view_if_needed()
     j.page.wait_for_selector(f"#{map_id} path.region-map-feature", timeout=20_000)
     return j.page.locator(f"#{map_id} path.region-map-feature").count()
 
@@ -46,7 +48,9 @@ def test_the_maps_draw_the_province_and_go_a_level_down(journey):
 
     j.goto("/organisasi/dasbor/")
     assert _polygons(j, "registry-map") >= 50
-    assert "Karang Taruna dengan masa bakti berjalan" in j.page.locator("#registry-map ~ .region-map-legend").inner_text()
+    assert (
+        "Karang Taruna dengan masa bakti berjalan" in j.page.locator("#registry-map ~ .region-map-legend").inner_text()
+    )
     j.shot("registry-map")
 
     j.goto("/csr/papan-sinkronisasi/")
@@ -57,7 +61,11 @@ def test_the_maps_draw_the_province_and_go_a_level_down(journey):
     assert "Kabupaten Malinau" in j.page.locator("section:has(#board-map) .region-map-controls p").inner_text()
     j.shot("board-map")
 
+    # The officer's village page shows where the village lies (the page of the first test run above).
     j.login("pengurus")
     j.goto("/data-kemiskinan/")
-    j.follow(re.compile("Gunung Putih"))
+    j.page.locator("main a[href*='/data-kemiskinan/desa/']").first.click()
+    j.page.wait_for_load_state()
+    assert "Gunung Putih" in j.page.locator("h1").inner_text()
     assert _polygons(j, "village-map") == 1
+    assert j.page.locator("#village-map path.leaflet-interactive").count() >= 2  # the village and its marker
