@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import companies, matches, programmes, proposals, reports
+from .views import companies, maps, matches, programmes, proposals, reports
 
 app_name = "csr"
 
@@ -30,4 +30,5 @@ urlpatterns = [
     path("katalog/", reports.catalogue, name="catalogue"),
     path("perencana-alokasi/", reports.planner, name="planner"),
     path("dampak/", reports.impact, name="impact"),
+    path("papan-sinkronisasi/peta.json", maps.board_map, name="board_map"),
 ]

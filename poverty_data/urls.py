@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import dashboard, editor, families, rounds, submissions, villages
+from .views import dashboard, editor, families, maps, rounds, submissions, villages
 
 app_name = "poverty_data"
 
@@ -34,4 +34,6 @@ urlpatterns = [
     path("periode/", rounds.round_list, name="rounds"),
     path("periode/<int:pk>/", rounds.round_overview, name="round"),
     path("dasbor/", dashboard.dashboard, name="dashboard"),
+    path("dasbor/peta.json", maps.dashboard_map, name="dashboard_map"),
+    path("desa/<int:pk>/peta.json", maps.village_map, name="village_map"),
 ]

@@ -33,6 +33,7 @@ from .reports import (
     Cell,
     PlanRow,
     allocation_plan,
+    board_map,
     board_scope,
     catalogue,
     impact,
@@ -40,7 +41,6 @@ from .reports import (
     planner_inputs,
     planner_pairs,
     poverty_trend,
-    schematic_points,
     sync_board,
 )
 
@@ -52,6 +52,7 @@ __all__ = [
     "all_matches",
     "allocation_plan",
     "attachment_get",
+    "board_map",
     "board_scope",
     "catalogue",
     "company_detail",
@@ -78,6 +79,5 @@ __all__ = [
     "proposal_list",
     "proposals_visible",
     "proposals_waiting_for_decision",
-    "schematic_points",
     "sync_board",
 ]

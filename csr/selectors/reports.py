@@ -188,32 +188,6 @@ def sync_board(*, user, scope_code: str = "65") -> Board:
     return board
 
 
-def schematic_points(rows: list[dict]) -> list[dict]:
-    """Map points on a schematic grid: no coordinates exist in the data.
-
-    Kabupaten are columns, kecamatan rows inside them, villages a small grid inside each
-    kecamatan cell — deterministic from the code, so a village keeps its place.
-    """
-    points = []
-    for r in rows:
-        code = r["village"].code
-        kab, kec, vil = int(code[3:5]), int(code[6:8]), int(code[9:13])
-        column = kab if kab < 70 else kab - 65  # Kota Tarakan (71) next to the kabupaten
-        x = column * 100 + (vil % 10) * 8
-        y = -(kec * 12 + (vil // 10 % 10) * 1.1)
-        points.append(
-            {
-                "x": x,
-                "y": y,
-                "name": r["village"].display_name,
-                "code": code,
-                "poor": r["poor"],
-                "share": r["share"],
-            }
-        )
-    return points
-
-
 def catalogue():
     return (
         Programme.objects.filter(status=ProgrammeStatus.OPEN)
@@ -440,3 +414,19 @@ def poverty_trend(
         "change": latest.poor - before.poor,
         "others": others,
     }
+
+
+# Maps --------------------------------------------------------------------------------------------
+
+
+def board_map(*, user) -> dict:
+    """The board's map: the villages of the board's scope, the poor ones no open programme reaches
+    (the board's own list, ``sync_board``), and each open programme's target regions."""
+    scope = board_scope(user=user)
+    board = sync_board(user=user, scope_code=scope)
+    villages = Region.objects.villages().filter(code__startswith=f"{scope}.")
+    programmes = [
+        {"id": p["pk"], "title": p["title"], "targets": sorted(p["target_codes"])}
+        for p in Programme.objects.open().with_target_codes().order_by("title").values("pk", "title", "target_codes")
+    ]
+    return {"board": board, "villages": villages, "programmes": programmes, "scope": scope}

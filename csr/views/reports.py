@@ -42,8 +42,7 @@ def plan_vs_realisation(request: HttpRequest) -> HttpResponse:
 def board(request: HttpRequest) -> HttpResponse:
     data = selectors.sync_board(user=request.user, scope_code=selectors.board_scope(user=request.user))
     listing = list_page(request, lists.UNREACHED_VILLAGES, rows=data.unreached)
-    points = selectors.schematic_points(data.unreached)
-    return listing.export or render(request, "csr/board.html", {**listing.context, "board": data, "points": points})
+    return listing.export or render(request, "csr/board.html", {**listing.context, "board": data})
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:

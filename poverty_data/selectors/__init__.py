@@ -54,9 +54,12 @@ from ..models import (
     SubmissionEvent,
     SubmissionState,
 )
+from .maps import dashboard_map, village_locator
 from .overview import OverviewRow, dashboard, late_villages, round_overview, round_reminded, rounds
 
 __all__ = [
+    "dashboard_map",
+    "village_locator",
     "OverviewRow",
     "dashboard",
     "late_villages",
