@@ -300,10 +300,15 @@ class FamilyFilterForm(forms.Form):
     )
     invalid = forms.BooleanField(required=False, label=_("Only with an invalid NIK"))
 
-    def __init__(self, *args: Any, dusun_choices: Iterable[str] = (), **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, dusun_choices: Iterable[str] = (), fields: Iterable[str] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if fields is not None:  # a page that offers only some of the filters (the submission editor)
+            for name in set(self.fields) - set(fields):
+                del self.fields[name]
         self.fields["dusun"].widget.choices = [("", "—"), *[(d, d) for d in dusun_choices]]
-        for name in ("dusun", "desil", "status", "assistance"):
+        for name in {"dusun", "desil", "status", "assistance"} & set(self.fields):
             self.fields[name].widget.attrs.update({"class": "form-select-sm", "data-autosubmit": ""})
         self.fields["rt"].widget.attrs.update({"class": "form-control-sm"})
         self.helper = FormHelper()
@@ -312,9 +317,9 @@ class FamilyFilterForm(forms.Form):
         self.helper.layout = Layout(
             *[
                 Div(name, css_class="col-6 col-sm-4 col-lg-2")
-                for name in ("dusun", "rt", "desil", "status", "assistance")
+                for name in ("dusun", "rt", "desil", "status", "assistance", "invalid")
+                if name in self.fields
             ],
-            Div("invalid", css_class="col-6 col-sm-4 col-lg-2"),
             Div(
                 StrictButton(_("Filter"), type="submit", css_class="btn btn-sm btn-outline-secondary"),
                 css_class="col-auto mb-3",

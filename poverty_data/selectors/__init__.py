@@ -177,7 +177,8 @@ class FamilyFilters:
 
 
 def families_of_village(*, village: Region, filters: FamilyFilters) -> QuerySet[Family]:
-    """A village's families filtered, with the head's name and the number of present members (one query)."""
+    """A village's families filtered, with the head's name and the number of present members (one query).
+    When searching: ``matched_name``/``matched_relationship``, the member the term found (the closest name)."""
     qs = Family.objects.filter(village_code=village.code)
     ordering = ["dusun", "rt", "pk"]
     if filters.status in FamilyStatus.values:
@@ -190,10 +191,12 @@ def families_of_village(*, village: Region, filters: FamilyFilters) -> QuerySet[
         qs = qs.filter(desil=filters.desil)
     if filters.assistance in ASSISTANCE_FIELDS:
         qs = qs.filter(**{filters.assistance: True})
+    matched = None
     if filters.search:
         term = filters.search.strip()
         if term.isdigit():
             qs = qs.filter(Q(no_kk__startswith=term) | Q(members__nik__startswith=term)).distinct()
+            matched = Member.objects.filter(family=OuterRef("pk"), nik__startswith=term).order_by("pk")
         else:
             # A name as typed, or misspelt or without its accents: "Muhamad Rizki" finds "Muhammad Rizky"
             # (pg_trgm's word similarity over the unaccented name, within the one village); the closest
@@ -208,6 +211,15 @@ def families_of_village(*, village: Region, filters: FamilyFilters) -> QuerySet[
             )
             qs = qs.filter(Exists(matching)).annotate(similarity=Subquery(closest))
             ordering = ["-similarity", *ordering]
+            matched = matching.annotate(similarity=TrigramWordSimilarity(term, Unaccent("name"))).order_by(
+                "-similarity", "pk"
+            )
+    if matched is not None:
+        # Which member the search found, so a page can say so when it is not the head.
+        qs = qs.annotate(
+            matched_name=Subquery(matched.values("name")[:1], output_field=CharField()),
+            matched_relationship=Subquery(matched.values("relationship")[:1], output_field=CharField()),
+        )
     if filters.invalid:
         qs = qs.filter(Exists(Member.objects.filter(family=OuterRef("pk"), nik_valid=False)))
     head = Member.objects.filter(family=OuterRef("pk"), relationship=Relationship.HEAD).order_by("pk")
@@ -269,6 +281,14 @@ def village_submission(*, village: Region) -> tuple[Round | None, Submission | N
     if submission is not None:
         return submission.round, submission
     return current_round(), None
+
+
+def draft_for_editing(*, user: Any, village: Region) -> Submission | None:
+    """The village's draft in the open round when the user may edit it (a "correct in the draft" link)."""
+    _round, submission = village_submission(village=village)
+    if submission is None or submission.state != S.DRAFT or not submission.round.is_open:
+        return None
+    return submission if policy.can(user, "submission.edit", submission) else None
 
 
 def _shown(model: type[Model], field: str, value: Any, reveal: bool) -> Any:

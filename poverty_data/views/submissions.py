@@ -25,11 +25,17 @@ from ..forms import ReasonForm, ResolveForm, StepForm, VerifyForm, VersionsForm
 from ..models import Submission, SubmissionState
 from .change_rows import change_row, grouped, shows_identity, steps
 from .families import log_full_view
+from .family_search import family_filters, search_form, search_keep
+
+EDITOR_FILTERS = ("dusun", "rt", "desil")
 
 
 @login_required
 def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     submission = selectors.submission_get_for_user(user=request.user, pk=pk)
+    if request.method == "POST":  # the search of the village's families, kept as on the village page
+        search_keep(request, submission.village)
+        return redirect("poverty_data:submission", submission.pk)
     return render_submission(request, submission)
 
 
@@ -48,11 +54,11 @@ def render_submission(request: HttpRequest, submission: Submission, *, status: i
         state == SubmissionState.DRAFT and submission.round.is_open and policy.can(user, "submission.edit", submission)
     )
     may_finalise = state == SubmissionState.APPROVED and policy.can(user, "submission.finalise", submission)
-    families = (
-        selectors.families_of_village(village=submission.village, filters=selectors.FamilyFilters())
-        if editable
-        else None
-    )
+    families = filter_form = family_search = None
+    if editable:
+        filter_form, filters = family_filters(request, submission.village, full=full, fields=EDITOR_FILTERS)
+        families = selectors.families_of_village(village=submission.village, filters=filters)
+        family_search = search_form(filters)
     context = {
         "submission": submission,
         "rows": rows,
@@ -67,6 +73,8 @@ def render_submission(request: HttpRequest, submission: Submission, *, status: i
         "can_take_back": selectors.can_take_back(user, submission),
         "can_resolve": editable or may_finalise,
         "families": families,
+        "filter_form": filter_form,
+        "search_form": family_search,
         "family_page": paginate(request, families, per_page=15) if families is not None else None,
         "verify_form": forms.get("verify_form") or VerifyForm(),
         "return_form": forms.get("return_form") or ReasonForm(),
