@@ -3,6 +3,7 @@ return, take back), and the two one-click acts on a change (remove it, resolve a
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
@@ -20,7 +21,7 @@ from accounts.views_support import flash_service_errors
 from core.exports import paginate
 
 from .. import selectors, services
-from ..checks import submission_issues
+from ..checks import ChangeIssues, submission_issues
 from ..forms import ReasonForm, ResolveForm, StepForm, VerifyForm, VersionsForm
 from ..models import Submission, SubmissionState
 from .change_rows import change_row, grouped, shows_identity, steps
@@ -42,7 +43,10 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def render_submission(request: HttpRequest, submission: Submission, *, status: int = 200, **forms: Any) -> HttpResponse:
     user = request.user
     changes = selectors.submission_changes(submission=submission)
-    issues = submission_issues(submission, changes)
+    applied = submission.state == SubmissionState.FINALISED
+    # The checks describe pending changes; once finalised the page shows what was applied (a check would
+    # now find the new families' own NIKs "already taken").
+    issues = defaultdict(ChangeIssues) if applied else submission_issues(submission, changes)
     full = policy.can(user, "family.view_identity", submission)
     if full and any(shows_identity(change) for change in changes):
         log_full_view(
@@ -61,6 +65,7 @@ def render_submission(request: HttpRequest, submission: Submission, *, status: i
         family_search = search_form(filters)
     context = {
         "submission": submission,
+        "applied": applied,
         "rows": rows,
         "blocking": sum(1 for row in rows if row["errors"]),
         "warnings": sum(1 for row in rows if row["warnings"]),
