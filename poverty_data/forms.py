@@ -76,9 +76,11 @@ class MemberForm(forms.ModelForm):
         self.fields["nik"].widget.attrs.update(
             {
                 "hx-post": reverse_lazy("poverty_data:nik_check"),
-                "hx-trigger": "input changed delay:500ms",
+                "hx-trigger": "input changed delay:500ms, recheck",
                 "hx-target": f"#{self.check_target}",
                 "hx-include": f"[name='{prefix}sex'],[name='{prefix}birth_date']",
+                # static/js/portal.js: checked again when the sex or the birth date changes
+                "data-recheck-on": f"[name='{prefix}sex'],[name='{prefix}birth_date']",
                 "hx-vals": json.dumps({"prefix": prefix}),
                 "inputmode": "numeric",
                 "autocomplete": "off",

@@ -14,6 +14,11 @@ urlpatterns = [
     path("keluarga/<int:pk>/", families.family_detail, name="family"),
     path("pengajuan/<int:pk>/", submissions.submission_detail, name="submission"),
     path("pengajuan/<int:pk>/keluarga-baru/", editor.change_new_family, name="change_new_family"),
+    path(
+        "pengajuan/<int:pk>/keluarga-baru/<int:change_pk>/ubah/",
+        editor.change_new_family_edit,
+        name="change_new_family_edit",
+    ),
     path("pengajuan/<int:pk>/keluarga/<int:family_pk>/ubah/", editor.change_family, name="change_family"),
     path(
         "pengajuan/<int:pk>/keluarga/<int:family_pk>/anggota-baru/", editor.change_member_add, name="change_member_add"

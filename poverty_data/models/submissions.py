@@ -162,6 +162,11 @@ class ChangeKind(models.TextChoices):
     FAMILY_DEACTIVATED = "family_deactivated", _("Family deactivated")
 
 
+# The kinds that correct one field of a record: a record's field corrections are read (and counted) as
+# one proposal, so the review queue and the submission page count the same thing.
+FIELD_KINDS = (ChangeKind.FAMILY_FIELD, ChangeKind.MEMBER_FIELD, ChangeKind.MEMBER_PRESENCE)
+
+
 class SubmissionChange(models.Model):
     """One proposed change. Flat and self-contained so an import can ``bulk_create`` thousands.
 

@@ -37,6 +37,7 @@ from regions.models import Region
 
 from ..models import (
     ASSISTANCE_FIELDS,
+    FIELD_KINDS,
     IDENTITY_FIELDS,
     PRESENT,
     RETURN_ACTION,
@@ -131,9 +132,10 @@ def member_of_draft(*, submission: Submission, user: Any, pk: Any) -> Member:
     return member
 
 
-def change_get(*, submission: Submission, pk: Any) -> SubmissionChange:
-    """One of the submission's changes; 404 for another submission's."""
-    change = submission.changes.filter(pk=pk).first()
+def change_get(*, submission: Submission, pk: Any, kind: str | None = None) -> SubmissionChange:
+    """One of the submission's changes (of ``kind`` when given); 404 for another submission's."""
+    changes = submission.changes.filter(kind=kind) if kind else submission.changes.all()
+    change = changes.filter(pk=pk).first()
     if change is None:
         raise Http404
     return change
@@ -401,6 +403,17 @@ def proposed_values(*, submission: Submission, family: Family | None = None, mem
     return dict(qs.values_list("field", "new_value"))
 
 
+def proposal_count() -> Any:
+    """The submission's proposals as its page lists them: a record's field corrections count once
+    (a family's, or a member's), every other change on its own."""
+    field = Q(changes__kind__in=FIELD_KINDS)
+    return (
+        Count("changes", filter=~field)
+        + Count("changes__family", filter=field & Q(changes__member__isnull=True), distinct=True)
+        + Count("changes__member", filter=field & Q(changes__member__isnull=False), distinct=True)
+    )
+
+
 def review_queue(*, user: Any) -> QuerySet[Submission]:
     """The submissions waiting for this user's step (verify, approve or finalise), oldest first."""
     q = Q(pk__in=[])
@@ -415,7 +428,7 @@ def review_queue(*, user: Any) -> QuerySet[Submission]:
     return (
         Submission.objects.filter(q)
         .select_related("round", "village__parent__parent")
-        .annotate(change_count=Count("changes"))
+        .annotate(change_count=proposal_count())
         .order_by("updated_at", "pk")
     )
 

@@ -249,6 +249,11 @@ MATRIX: dict[str, str] = {
         home  L|L        403|403    403|403    ok|do      403|403    404|404    404|404    ok|do
         away  L|L        403|403    404|404    404|404    404|404    403|403    404|404    403|403
     """,
+    "poverty_data:change_new_family_edit submission_new_family": """
+        home  L|L        403|403    403|403    ok|do      403|403    404|404    404|404    ok|do
+        away  L|L        403|403    404|404    404|404    404|404    403|403    404|404    403|403
+        mixed L|L        403|403    403|403    404|404    403|403    404|404    404|404    404|404
+    """,
     "poverty_data:change_family submission_family": """
         home  L|L        403|403    403|403    ok|do      403|403    404|404    404|404    ok|do
         away  L|L        403|403    404|404    404|404    404|404    403|403    404|404    403|403
