@@ -14,6 +14,7 @@ from django.core.validators import MaxLengthValidator
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from organisations.uploads import check_upload, extension_of
 from regions.identity import KecamatanCodes
 from regions.models import Level, Region
 
@@ -161,11 +162,11 @@ class VerifyForm(forms.Form):
     ALLOWED = ("pdf", "jpg", "jpeg", "png")
 
     def clean_minutes(self) -> Any:
+        """A PDF or a photo, checked by its content like every document (``organisations.uploads``)."""
         upload = self.cleaned_data["minutes"]
-        if upload.name.rsplit(".", 1)[-1].lower() not in self.ALLOWED:
+        if extension_of(upload.name or "") not in self.ALLOWED:
             raise forms.ValidationError(_("Upload a PDF, JPG or PNG file."))
-        if upload.size > 10 * 1024 * 1024:
-            raise forms.ValidationError(_("The file may be at most 10 MB."))
+        check_upload(upload)  # size, emptiness, and the content's magic bytes against the extension
         return upload
 
 

@@ -28,6 +28,7 @@ urlpatterns = [
     path("pengajuan/<int:pk>/perubahan/<int:change_pk>/hapus/", submissions.change_remove, name="change_remove"),
     path("pengajuan/<int:pk>/perubahan/<int:change_pk>/selesaikan/", submissions.change_resolve, name="change_resolve"),
     # The review chain, one view per step.
+    path("pengajuan/<int:pk>/berita-acara/", submissions.submission_minutes, name="submission_minutes"),
     path("pengajuan/<int:pk>/submit/", submissions.submission_submit, name="submission_submit"),
     path("pengajuan/<int:pk>/verify/", submissions.submission_verify, name="submission_verify"),
     path("pengajuan/<int:pk>/approve/", submissions.submission_approve, name="submission_approve"),

@@ -10,15 +10,18 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import policy
+from accounts.models import PersonalDataAccess
+from accounts.services import personal_data_access_log
 from accounts.views_support import flash_service_errors
 from core.exports import paginate
+from organisations.uploads import ALLOWED, extension_of
 
 from .. import selectors, services
 from ..checks import ChangeIssues, submission_issues
@@ -38,6 +41,34 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         search_keep(request, submission.village)
         return redirect("poverty_data:submission", submission.pk)
     return render_submission(request, submission)
+
+
+@login_required
+def submission_minutes(request: HttpRequest, pk: int) -> FileResponse:
+    """The minutes of the village deliberation, to whoever may see the submission (the reviewers at the
+    kabupaten and the province above all); each download is logged as an access to personal data."""
+    submission = selectors.submission_get_for_user(user=request.user, pk=pk)
+    if not submission.minutes:
+        raise Http404
+    ext = extension_of(submission.minutes.name)
+    file_type = ALLOWED.get(ext)
+    try:
+        handle = submission.minutes.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    personal_data_access_log(
+        user=request.user,
+        action=PersonalDataAccess.Action.DOWNLOAD,
+        subject="poverty_data.minutes",
+        object_id=submission.pk,
+        region_code=submission.village_code,
+    )
+    return FileResponse(
+        handle,
+        as_attachment=not (file_type and file_type.inline),
+        filename=f"berita-acara-musdes-{submission.village_code}.{ext}",
+        content_type=file_type.content_type if file_type else "application/octet-stream",
+    )
 
 
 def render_submission(request: HttpRequest, submission: Submission, *, status: int = 200, **forms: Any) -> HttpResponse:

@@ -292,6 +292,10 @@ MATRIX: dict[str, str] = {
         home  L|L        405|403    405|403    405|404    405|404    405|404    405|404    405|do
         away  L|L        405|403    405|404    405|404    405|404    405|404    405|404    405|do
     """,
+    "poverty_data:submission_minutes submission_approve": """
+        home  L|L        ok|ro      ok|ro      404|404    404|404    404|404    404|404    ok|ro
+        away  L|L        ok|ro      404|404    404|404    404|404    404|404    404|404    ok|ro
+    """,
     "poverty_data:submission_approve submission_approve": """
         home  L|L        405|403    405|do     405|404    405|404    405|404    405|404    405|do
         away  L|L        405|403    405|404    405|404    405|404    405|404    405|404    405|do
