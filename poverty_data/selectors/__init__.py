@@ -271,6 +271,62 @@ def pokja_candidates(*, village: Region) -> QuerySet[User]:
     ).order_by("first_name", "username")
 
 
+def village_heads(*, village: Region) -> list[User]:
+    """Who may put an officer on the village's Pokja: its village heads (by name)."""
+    return list(
+        User.objects.filter(
+            pk__in=RoleAssignment.objects.active()
+            .filter(region__code=village.code, role=Role.VILLAGE_HEAD)
+            .values("user")
+        ).order_by("first_name", "username")
+    )
+
+
+def officers_outside_pokja(*, village: Region) -> list[User]:
+    """The village's Karang Taruna officers who have no seat on its Pokja (they cannot prepare its
+    submission until the village head adds them)."""
+    return list(
+        User.objects.filter(
+            pk__in=RoleAssignment.objects.active()
+            .filter(region__code=village.code, role=Role.KT_OFFICER)
+            .values("user")
+        )
+        .exclude(pk__in=PokjaMember.objects.filter(pokja__village=village).values("user"))
+        .order_by("first_name", "username")
+    )
+
+
+def pokja_seats_missing(*, user: Any) -> list[tuple[str, list[str]]]:
+    """The villages where the user is a Karang Taruna officer without a seat on the Pokja, each with its
+    village heads' names (who can add them): [(village code, [name, ...])]. Two queries."""
+    codes = [g.region_code for g in policy.grants(user) if g.role == Role.KT_OFFICER]
+    if not codes:
+        return []
+    seated = set(
+        PokjaMember.objects.filter(user=user, pokja__village_code__in=codes).values_list(
+            "pokja__village_code", flat=True
+        )
+    )
+    missing = [code for code in codes if code not in seated]
+    heads: dict[str, list[str]] = {code: [] for code in missing}
+    for assignment in (
+        RoleAssignment.objects.active()
+        .filter(role=Role.VILLAGE_HEAD, region__code__in=missing)
+        .select_related("user", "region")
+        .order_by("user__first_name")
+    ):
+        heads[assignment.region.code].append(assignment.user.display_name)
+    return list(heads.items())
+
+
+def officer_outside_pokja(*, user: Any, village: Region, round: Round | None, submission: Submission | None) -> bool:  # noqa: A002
+    """An officer who would prepare the village's submission if they sat on its Pokja."""
+    if round is None or submission is not None:
+        return False
+    draft = Submission(round=round, village=village, village_code=village.code)
+    return policy.can(user, "submission.prepare", draft) and not policy.can(user, "submission.edit", draft)
+
+
 def is_pokja_member(user: Any, village_code: str) -> bool:
     return PokjaMember.objects.seat(user=user, village_code=village_code).exists()
 

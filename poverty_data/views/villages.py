@@ -77,6 +77,11 @@ def village_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if fmt := export_format(request):
         return _families_export(request, fmt, village=village, families=families, full=full)
     round_, submission = selectors.village_submission(village=village)
+    can_manage_pokja = policy.can(request.user, "pokja.manage", village)
+    can_start = selectors.submission_may_start(user=request.user, village=village, round=round_, submission=submission)
+    outside_pokja = not can_start and selectors.officer_outside_pokja(
+        user=request.user, village=village, round=round_, submission=submission
+    )
     return render(
         request,
         "poverty_data/village_detail.html",
@@ -87,11 +92,15 @@ def village_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "search_form": search_form(filters),
             "round": round_,
             "submission": submission,
-            "can_start": selectors.submission_may_start(
-                user=request.user, village=village, round=round_, submission=submission
-            ),
+            "can_start": can_start,
             "pokja": selectors.pokja_of(village=village),
-            "can_manage_pokja": policy.can(request.user, "pokja.manage", village),
+            "can_manage_pokja": can_manage_pokja,
+            # Why an officer has no draft here, and who can fix it; the village head's "add to Pokja".
+            "outside_pokja": outside_pokja,
+            "village_heads": ", ".join(h.display_name for h in selectors.village_heads(village=village))
+            if outside_pokja
+            else "",
+            "officers_outside": selectors.officers_outside_pokja(village=village) if can_manage_pokja else [],
             "can_export": policy.can(request.user, "family.export", village),
         },
     )
