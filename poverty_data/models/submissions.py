@@ -48,6 +48,11 @@ class Round(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def submit_overdue(self) -> bool:
+        """The submit deadline has passed: it is after that day in the portal's time zone (Asia/Makassar)."""
+        return timezone.localdate() > self.submit_deadline
+
     def deadline_for(self, state: str) -> object:
         return {
             SubmissionState.SUBMITTED: self.submit_deadline,

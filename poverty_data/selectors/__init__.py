@@ -446,7 +446,14 @@ def can_take_back(user: Any, submission: Submission) -> bool:
 
 
 def submission_changes(*, submission: Submission) -> list[SubmissionChange]:
-    return list(submission.changes.select_related("family", "member", "created_by").order_by("family_id", "kind", "pk"))
+    """The submission's changes, each with its family's head (``family_head``: a family is named by its
+    head and its masked No. KK, never "#1489")."""
+    head = Member.objects.filter(family=OuterRef("family"), relationship=Relationship.HEAD).order_by("pk")
+    return list(
+        submission.changes.select_related("family", "member", "created_by")
+        .annotate(family_head=Subquery(head.values("name")[:1], output_field=CharField()))
+        .order_by("family_id", "kind", "pk")
+    )
 
 
 def proposed_values(*, submission: Submission, family: Family | None = None, member: Member | None = None) -> dict:

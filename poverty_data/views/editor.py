@@ -254,6 +254,7 @@ def change_deactivate(request: HttpRequest, pk: int, family_pk: int) -> HttpResp
     submission = selectors.draft_get_for_editor(user=request.user, pk=pk)
     family = selectors.family_of_draft(submission=submission, user=request.user, pk=family_pk)
     form = DeactivateForm(request.POST or None)
+    family.head_name = next((m.name for m in selectors.family_members(family=family) if m.relationship == "head"), "")
     stale = None
     if request.method == "POST" and form.is_valid():
         done, stale = _save(
