@@ -14,6 +14,7 @@ from django.core.validators import MaxLengthValidator
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from organisations.uploads import check_upload, extension_of
 from regions.identity import KecamatanCodes
 from regions.models import Level, Region
 
@@ -76,9 +77,11 @@ class MemberForm(forms.ModelForm):
         self.fields["nik"].widget.attrs.update(
             {
                 "hx-post": reverse_lazy("poverty_data:nik_check"),
-                "hx-trigger": "input changed delay:500ms",
+                "hx-trigger": "input changed delay:500ms, recheck",
                 "hx-target": f"#{self.check_target}",
                 "hx-include": f"[name='{prefix}sex'],[name='{prefix}birth_date']",
+                # static/js/portal.js: checked again when the sex or the birth date changes
+                "data-recheck-on": f"[name='{prefix}sex'],[name='{prefix}birth_date']",
                 "hx-vals": json.dumps({"prefix": prefix}),
                 "inputmode": "numeric",
                 "autocomplete": "off",
@@ -159,11 +162,11 @@ class VerifyForm(forms.Form):
     ALLOWED = ("pdf", "jpg", "jpeg", "png")
 
     def clean_minutes(self) -> Any:
+        """A PDF or a photo, checked by its content like every document (``organisations.uploads``)."""
         upload = self.cleaned_data["minutes"]
-        if upload.name.rsplit(".", 1)[-1].lower() not in self.ALLOWED:
+        if extension_of(upload.name or "") not in self.ALLOWED:
             raise forms.ValidationError(_("Upload a PDF, JPG or PNG file."))
-        if upload.size > 10 * 1024 * 1024:
-            raise forms.ValidationError(_("The file may be at most 10 MB."))
+        check_upload(upload)  # size, emptiness, and the content's magic bytes against the extension
         return upload
 
 
@@ -300,10 +303,15 @@ class FamilyFilterForm(forms.Form):
     )
     invalid = forms.BooleanField(required=False, label=_("Only with an invalid NIK"))
 
-    def __init__(self, *args: Any, dusun_choices: Iterable[str] = (), **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, dusun_choices: Iterable[str] = (), fields: Iterable[str] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if fields is not None:  # a page that offers only some of the filters (the submission editor)
+            for name in set(self.fields) - set(fields):
+                del self.fields[name]
         self.fields["dusun"].widget.choices = [("", "—"), *[(d, d) for d in dusun_choices]]
-        for name in ("dusun", "desil", "status", "assistance"):
+        for name in {"dusun", "desil", "status", "assistance"} & set(self.fields):
             self.fields[name].widget.attrs.update({"class": "form-select-sm", "data-autosubmit": ""})
         self.fields["rt"].widget.attrs.update({"class": "form-control-sm"})
         self.helper = FormHelper()
@@ -312,9 +320,9 @@ class FamilyFilterForm(forms.Form):
         self.helper.layout = Layout(
             *[
                 Div(name, css_class="col-6 col-sm-4 col-lg-2")
-                for name in ("dusun", "rt", "desil", "status", "assistance")
+                for name in ("dusun", "rt", "desil", "status", "assistance", "invalid")
+                if name in self.fields
             ],
-            Div("invalid", css_class="col-6 col-sm-4 col-lg-2"),
             Div(
                 StrictButton(_("Filter"), type="submit", css_class="btn btn-sm btn-outline-secondary"),
                 css_class="col-auto mb-3",

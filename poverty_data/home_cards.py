@@ -86,10 +86,20 @@ def my_village_round(user: Any) -> home.Card | None:
                 tone=_tone(draft.round.submit_deadline, today),
             )
         )
+    empty_text = _("No draft of your Pokja is open.")
+    if is_editor and not lines and (missing := selectors.pokja_seats_missing(user=user)):
+        # Not on the Pokja: say so, and who can fix it, rather than a bare "no draft".
+        names = policy.scope_names(user)
+        empty_text = _(
+            "You are not on the Pokja of %(villages)s, so no draft is open for you. The village head (%(names)s) can add you."
+        ) % {
+            "villages": ", ".join(str(names.get(code, code)) for code, _heads in missing),
+            "names": ", ".join(name for _code, heads in missing for name in heads) or "—",
+        }
     return home.Card(
         title=_("Poverty data: my village"),
         lines=lines,
-        empty_text=_("No draft of your Pokja is open."),
+        empty_text=empty_text,
         link_url=reverse("poverty_data:villages"),
         link_text=_("Open the poverty data"),
         order=21,

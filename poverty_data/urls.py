@@ -14,6 +14,11 @@ urlpatterns = [
     path("keluarga/<int:pk>/", families.family_detail, name="family"),
     path("pengajuan/<int:pk>/", submissions.submission_detail, name="submission"),
     path("pengajuan/<int:pk>/keluarga-baru/", editor.change_new_family, name="change_new_family"),
+    path(
+        "pengajuan/<int:pk>/keluarga-baru/<int:change_pk>/ubah/",
+        editor.change_new_family_edit,
+        name="change_new_family_edit",
+    ),
     path("pengajuan/<int:pk>/keluarga/<int:family_pk>/ubah/", editor.change_family, name="change_family"),
     path(
         "pengajuan/<int:pk>/keluarga/<int:family_pk>/anggota-baru/", editor.change_member_add, name="change_member_add"
@@ -23,6 +28,7 @@ urlpatterns = [
     path("pengajuan/<int:pk>/perubahan/<int:change_pk>/hapus/", submissions.change_remove, name="change_remove"),
     path("pengajuan/<int:pk>/perubahan/<int:change_pk>/selesaikan/", submissions.change_resolve, name="change_resolve"),
     # The review chain, one view per step.
+    path("pengajuan/<int:pk>/berita-acara/", submissions.submission_minutes, name="submission_minutes"),
     path("pengajuan/<int:pk>/submit/", submissions.submission_submit, name="submission_submit"),
     path("pengajuan/<int:pk>/verify/", submissions.submission_verify, name="submission_verify"),
     path("pengajuan/<int:pk>/approve/", submissions.submission_approve, name="submission_approve"),

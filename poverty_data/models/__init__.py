@@ -46,6 +46,7 @@ from .choices import (
 from .families import Family, FamilyQuerySet, Member, MemberQuerySet, VersionContext
 from .pokja import Pokja, PokjaMember, PokjaMemberQuerySet, PokjaPosition
 from .submissions import (
+    FIELD_KINDS,
     RETURN_ACTION,
     STATE_ORDER,
     TAKE_BACK,
@@ -71,6 +72,7 @@ __all__ = [
     "RETURN_ACTION",
     "STATE_ORDER",
     "TAKE_BACK",
+    "FIELD_KINDS",
     "ChangeKind",
     "ChronicIllness",
     "CookingFuel",

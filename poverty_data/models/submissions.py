@@ -49,6 +49,11 @@ class Round(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def submit_overdue(self) -> bool:
+        """The submit deadline has passed: it is after that day in the portal's time zone (Asia/Makassar)."""
+        return timezone.localdate() > self.submit_deadline
+
     def deadline_for(self, state: str) -> object:
         return {
             SubmissionState.SUBMITTED: self.submit_deadline,
@@ -161,6 +166,11 @@ class ChangeKind(models.TextChoices):
     MEMBER_ADDED = "member_added", _("Member added")
     MEMBER_PRESENCE = "member_presence", _("Member presence changed")
     FAMILY_DEACTIVATED = "family_deactivated", _("Family deactivated")
+
+
+# The kinds that correct one field of a record: a record's field corrections are read (and counted) as
+# one proposal, so the review queue and the submission page count the same thing.
+FIELD_KINDS = (ChangeKind.FAMILY_FIELD, ChangeKind.MEMBER_FIELD, ChangeKind.MEMBER_PRESENCE)
 
 
 class SubmissionChange(models.Model):

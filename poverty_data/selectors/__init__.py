@@ -37,6 +37,7 @@ from regions.models import Region
 
 from ..models import (
     ASSISTANCE_FIELDS,
+    FIELD_KINDS,
     IDENTITY_FIELDS,
     PRESENT,
     RETURN_ACTION,
@@ -134,9 +135,10 @@ def member_of_draft(*, submission: Submission, user: Any, pk: Any) -> Member:
     return member
 
 
-def change_get(*, submission: Submission, pk: Any) -> SubmissionChange:
-    """One of the submission's changes; 404 for another submission's."""
-    change = submission.changes.filter(pk=pk).first()
+def change_get(*, submission: Submission, pk: Any, kind: str | None = None) -> SubmissionChange:
+    """One of the submission's changes (of ``kind`` when given); 404 for another submission's."""
+    changes = submission.changes.filter(kind=kind) if kind else submission.changes.all()
+    change = changes.filter(pk=pk).first()
     if change is None:
         raise Http404
     return change
@@ -180,7 +182,8 @@ class FamilyFilters:
 
 
 def families_of_village(*, village: Region, filters: FamilyFilters) -> QuerySet[Family]:
-    """A village's families filtered, with the head's name and the number of present members (one query)."""
+    """A village's families filtered, with the head's name and the number of present members (one query).
+    When searching: ``matched_name``/``matched_relationship``, the member the term found (the closest name)."""
     qs = Family.objects.filter(village_code=village.code)
     ordering = ["dusun", "rt", "pk"]
     if filters.status in FamilyStatus.values:
@@ -193,10 +196,12 @@ def families_of_village(*, village: Region, filters: FamilyFilters) -> QuerySet[
         qs = qs.filter(desil=filters.desil)
     if filters.assistance in ASSISTANCE_FIELDS:
         qs = qs.filter(**{filters.assistance: True})
+    matched = None
     if filters.search:
         term = filters.search.strip()
         if term.isdigit():
             qs = qs.filter(Q(no_kk__startswith=term) | Q(members__nik__startswith=term)).distinct()
+            matched = Member.objects.filter(family=OuterRef("pk"), nik__startswith=term).order_by("pk")
         else:
             # A name as typed, or misspelt or without its accents: "Muhamad Rizki" finds "Muhammad Rizky"
             # (pg_trgm's word similarity over the unaccented name, within the one village); the closest
@@ -211,6 +216,15 @@ def families_of_village(*, village: Region, filters: FamilyFilters) -> QuerySet[
             )
             qs = qs.filter(Exists(matching)).annotate(similarity=Subquery(closest))
             ordering = ["-similarity", *ordering]
+            matched = matching.annotate(similarity=TrigramWordSimilarity(term, Unaccent("name"))).order_by(
+                "-similarity", "pk"
+            )
+    if matched is not None:
+        # Which member the search found, so a page can say so when it is not the head.
+        qs = qs.annotate(
+            matched_name=Subquery(matched.values("name")[:1], output_field=CharField()),
+            matched_relationship=Subquery(matched.values("relationship")[:1], output_field=CharField()),
+        )
     if filters.invalid:
         qs = qs.filter(Exists(Member.objects.filter(family=OuterRef("pk"), nik_valid=False)))
     head = Member.objects.filter(family=OuterRef("pk"), relationship=Relationship.HEAD).order_by("pk")
@@ -260,6 +274,62 @@ def pokja_candidates(*, village: Region) -> QuerySet[User]:
     ).order_by("first_name", "username")
 
 
+def village_heads(*, village: Region) -> list[User]:
+    """Who may put an officer on the village's Pokja: its village heads (by name)."""
+    return list(
+        User.objects.filter(
+            pk__in=RoleAssignment.objects.active()
+            .filter(region__code=village.code, role=Role.VILLAGE_HEAD)
+            .values("user")
+        ).order_by("first_name", "username")
+    )
+
+
+def officers_outside_pokja(*, village: Region) -> list[User]:
+    """The village's Karang Taruna officers who have no seat on its Pokja (they cannot prepare its
+    submission until the village head adds them)."""
+    return list(
+        User.objects.filter(
+            pk__in=RoleAssignment.objects.active()
+            .filter(region__code=village.code, role=Role.KT_OFFICER)
+            .values("user")
+        )
+        .exclude(pk__in=PokjaMember.objects.filter(pokja__village=village).values("user"))
+        .order_by("first_name", "username")
+    )
+
+
+def pokja_seats_missing(*, user: Any) -> list[tuple[str, list[str]]]:
+    """The villages where the user is a Karang Taruna officer without a seat on the Pokja, each with its
+    village heads' names (who can add them): [(village code, [name, ...])]. Two queries."""
+    codes = [g.region_code for g in policy.grants(user) if g.role == Role.KT_OFFICER]
+    if not codes:
+        return []
+    seated = set(
+        PokjaMember.objects.filter(user=user, pokja__village_code__in=codes).values_list(
+            "pokja__village_code", flat=True
+        )
+    )
+    missing = [code for code in codes if code not in seated]
+    heads: dict[str, list[str]] = {code: [] for code in missing}
+    for assignment in (
+        RoleAssignment.objects.active()
+        .filter(role=Role.VILLAGE_HEAD, region__code__in=missing)
+        .select_related("user", "region")
+        .order_by("user__first_name")
+    ):
+        heads[assignment.region.code].append(assignment.user.display_name)
+    return list(heads.items())
+
+
+def officer_outside_pokja(*, user: Any, village: Region, round: Round | None, submission: Submission | None) -> bool:  # noqa: A002
+    """An officer who would prepare the village's submission if they sat on its Pokja."""
+    if round is None or submission is not None:
+        return False
+    draft = Submission(round=round, village=village, village_code=village.code)
+    return policy.can(user, "submission.prepare", draft) and not policy.can(user, "submission.edit", draft)
+
+
 def is_pokja_member(user: Any, village_code: str) -> bool:
     return PokjaMember.objects.seat(user=user, village_code=village_code).exists()
 
@@ -272,6 +342,14 @@ def village_submission(*, village: Region) -> tuple[Round | None, Submission | N
     if submission is not None:
         return submission.round, submission
     return current_round(), None
+
+
+def draft_for_editing(*, user: Any, village: Region) -> Submission | None:
+    """The village's draft in the open round when the user may edit it (a "correct in the draft" link)."""
+    _round, submission = village_submission(village=village)
+    if submission is None or submission.state != S.DRAFT or not submission.round.is_open:
+        return None
+    return submission if policy.can(user, "submission.edit", submission) else None
 
 
 def _shown(model: type[Model], field: str, value: Any, reveal: bool) -> Any:
@@ -371,7 +449,14 @@ def can_take_back(user: Any, submission: Submission) -> bool:
 
 
 def submission_changes(*, submission: Submission) -> list[SubmissionChange]:
-    return list(submission.changes.select_related("family", "member", "created_by").order_by("family_id", "kind", "pk"))
+    """The submission's changes, each with its family's head (``family_head``: a family is named by its
+    head and its masked No. KK, never "#1489")."""
+    head = Member.objects.filter(family=OuterRef("family"), relationship=Relationship.HEAD).order_by("pk")
+    return list(
+        submission.changes.select_related("family", "member", "created_by")
+        .annotate(family_head=Subquery(head.values("name")[:1], output_field=CharField()))
+        .order_by("family_id", "kind", "pk")
+    )
 
 
 def proposed_values(*, submission: Submission, family: Family | None = None, member: Member | None = None) -> dict:
@@ -382,6 +467,17 @@ def proposed_values(*, submission: Submission, family: Family | None = None, mem
     else:
         qs = qs.filter(family=family, kind=ChangeKind.FAMILY_FIELD)
     return dict(qs.values_list("field", "new_value"))
+
+
+def proposal_count() -> Any:
+    """The submission's proposals as its page lists them: a record's field corrections count once
+    (a family's, or a member's), every other change on its own."""
+    field = Q(changes__kind__in=FIELD_KINDS)
+    return (
+        Count("changes", filter=~field)
+        + Count("changes__family", filter=field & Q(changes__member__isnull=True), distinct=True)
+        + Count("changes__member", filter=field & Q(changes__member__isnull=False), distinct=True)
+    )
 
 
 def review_queue(*, user: Any) -> QuerySet[Submission]:
@@ -398,7 +494,7 @@ def review_queue(*, user: Any) -> QuerySet[Submission]:
     return (
         Submission.objects.filter(q)
         .select_related("round", "village__parent__parent")
-        .annotate(change_count=Count("changes"))
+        .annotate(change_count=proposal_count())
         .order_by("updated_at", "pk")
     )
 

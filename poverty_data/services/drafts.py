@@ -126,15 +126,43 @@ def change_new_family(
     """Propose a new family with its members."""
     require_editor(user, submission)
     _bump(submission=submission, expected_version=expected_version, user=user, detail=_("new family"))
+    return SubmissionChange.objects.create(
+        submission=submission,
+        kind=ChangeKind.NEW_FAMILY,
+        payload=_new_family_payload(family_data, members_data),
+        created_by=user,
+    )
+
+
+@transaction.atomic
+def change_new_family_update(
+    *,
+    user: Any,
+    submission: Submission,
+    expected_version: int | None,
+    change: SubmissionChange,
+    family_data: dict[str, Any],
+    members_data: list[dict[str, Any]],
+) -> SubmissionChange:
+    """Correct a new family proposed in this draft: its proposal is replaced by ``family_data`` and
+    ``members_data`` (the whole form, as when it was proposed)."""
+    require_editor(user, submission)
+    if change.submission_id != submission.pk or change.kind != ChangeKind.NEW_FAMILY:
+        raise PermissionDenied
+    _bump(submission=submission, expected_version=expected_version, user=user, detail=_("new family corrected"))
+    change.payload = _new_family_payload(family_data, members_data)
+    change.save(update_fields=["payload"])
+    return change
+
+
+def _new_family_payload(family_data: dict[str, Any], members_data: list[dict[str, Any]]) -> dict[str, Any]:
     payload = {
         "family": {k: to_json(family_data.get(k)) for k in FAMILY_FIELDS if k in family_data},
         "members": [{k: to_json(m.get(k)) for k in MEMBER_FIELDS if k in m} for m in members_data],
     }
     for m in payload["members"]:
         m["presence"] = Presence.NEW
-    return SubmissionChange.objects.create(
-        submission=submission, kind=ChangeKind.NEW_FAMILY, payload=payload, created_by=user
-    )
+    return payload
 
 
 @transaction.atomic

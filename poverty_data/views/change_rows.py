@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from regions.identity import mask_number
 
-from ..models import ChangeKind, Family, Member, SubmissionState
+from ..models import FIELD_KINDS, ChangeKind, Family, Member, SubmissionState
 
 
 def steps(submission: Any) -> list[dict[str, Any]]:
@@ -32,9 +32,6 @@ def display(model: type, field: str, value: Any, *, full: bool) -> str:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     return str(value)
-
-
-FIELD_KINDS = (ChangeKind.FAMILY_FIELD, ChangeKind.MEMBER_FIELD, ChangeKind.MEMBER_PRESENCE)
 
 
 def shows_identity(change: Any) -> bool:

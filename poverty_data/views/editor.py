@@ -23,7 +23,7 @@ from .. import selectors, services
 from ..checks import nik_check as check_identity_number
 from ..checks import nik_is_duplicate
 from ..forms import DeactivateForm, FamilyForm, MemberForm, NewMemberForm, NikCheckForm, VersionsForm
-from ..models import FAMILY_FIELDS, MEMBER_FIELDS, Family, Member, Submission
+from ..models import FAMILY_FIELDS, MEMBER_FIELDS, ChangeKind, Family, Member, Submission, SubmissionChange
 from .change_rows import display
 from .families import log_full_view
 
@@ -183,30 +183,69 @@ def change_member_add(request: HttpRequest, pk: int, family_pk: int) -> HttpResp
 @login_required
 def change_new_family(request: HttpRequest, pk: int) -> HttpResponse:
     submission = selectors.draft_get_for_editor(user=request.user, pk=pk)
+    return _new_family(request, submission, None)
+
+
+@login_required
+def change_new_family_edit(request: HttpRequest, pk: int, change_pk: int) -> HttpResponse:
+    """A new family proposed in the draft, corrected: the form prefilled with its proposal."""
+    submission = selectors.draft_get_for_editor(user=request.user, pk=pk)
+    change = selectors.change_get(submission=submission, pk=change_pk, kind=ChangeKind.NEW_FAMILY)
+    return _new_family(request, submission, change)
+
+
+def _new_family(request: HttpRequest, submission: Submission, change: SubmissionChange | None) -> HttpResponse:
     known = KecamatanCodes()
     data = request.POST if request.method == "POST" else None
-    form = FamilyForm(data, instance=Family(village=submission.village))
+    proposal = (change.payload or {}) if change is not None else {}
+    proposed_members = proposal.get("members", [])
+    family_initial = {k: services.from_json(Family, k, v) for k, v in proposal.get("family", {}).items()}
+    form = FamilyForm(data, instance=Family(village=submission.village), initial=family_initial)
 
     def filled_in(i: int) -> bool:
         # Member 1 is required; the others count only when a NIK or a name was typed.
         return i == 0 or bool(data and (data.get(f"m{i}-nik", "").strip() or data.get(f"m{i}-name", "").strip()))
 
-    member_forms = [
-        NewMemberForm(data if filled_in(i) else None, prefix=f"m{i}", known=known, use_required_attribute=i == 0)
-        for i in range(NEW_MEMBER_FORMS)
-    ]
+    def member_initial(i: int) -> dict[str, Any]:
+        if i >= len(proposed_members):
+            return {}
+        return {k: services.from_json(Member, k, v) for k, v in proposed_members[i].items() if k != "presence"}
+
+    member_forms = []
+    for i in range(max(NEW_MEMBER_FORMS, len(proposed_members))):
+        member_form = NewMemberForm(
+            data if filled_in(i) else None,
+            prefix=f"m{i}",
+            known=known,
+            use_required_attribute=i == 0,
+            initial=member_initial(i),
+        )
+        if i and not member_form.is_bound:  # an optional member: nothing is required until something is typed
+            for field in member_form.fields.values():
+                field.required = False
+        member_forms.append(member_form)
     stale = None
     filled = [m for m in member_forms if m.is_bound]
     if data is not None and form.is_valid() & all([m.is_valid() for m in filled]):
+        service: Callable[..., Any] = services.change_new_family
+        extra: dict[str, Any] = {}
+        if change is not None:
+            service, extra = services.change_new_family_update, {"change": change}
         done, stale = _save(
-            request, submission, services.change_new_family, form=form, done=_("New family saved in the draft."),
+            request, submission, service, form=form, done=_("New family saved in the draft."),
             warnings=lambda: [warning for m in filled for warning in m.identity_warnings],
-            family_data=form.cleaned_data, members_data=[m.cleaned_data for m in filled],
+            family_data=form.cleaned_data, members_data=[m.cleaned_data for m in filled], **extra,
         )  # fmt: skip
         if done:
             return done
     return _editor(
-        request, "change_new_family.html", submission=submission, stale=stale, form=form, member_forms=member_forms
+        request,
+        "change_new_family.html",
+        submission=submission,
+        stale=stale,
+        form=form,
+        member_forms=member_forms,
+        change=change,
     )
 
 
@@ -215,6 +254,7 @@ def change_deactivate(request: HttpRequest, pk: int, family_pk: int) -> HttpResp
     submission = selectors.draft_get_for_editor(user=request.user, pk=pk)
     family = selectors.family_of_draft(submission=submission, user=request.user, pk=family_pk)
     form = DeactivateForm(request.POST or None)
+    family.head_name = next((m.name for m in selectors.family_members(family=family) if m.relationship == "head"), "")
     stale = None
     if request.method == "POST" and form.is_valid():
         done, stale = _save(

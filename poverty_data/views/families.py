@@ -42,5 +42,6 @@ def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reveal": reveal,
             "can_reveal": policy.can(request.user, "family.view_identity", family),
             "timeline": selectors.family_history(family=family, reveal=reveal),
+            "draft": selectors.draft_for_editing(user=request.user, village=family.village),
         },
     )

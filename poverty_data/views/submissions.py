@@ -3,40 +3,81 @@ return, take back), and the two one-click acts on a change (remove it, resolve a
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import policy
+from accounts.models import PersonalDataAccess
+from accounts.services import personal_data_access_log
 from accounts.views_support import flash_service_errors
 from core.exports import paginate
+from organisations.uploads import ALLOWED, extension_of
 
 from .. import selectors, services
-from ..checks import submission_issues
+from ..checks import ChangeIssues, submission_issues
 from ..forms import ReasonForm, ResolveForm, StepForm, VerifyForm, VersionsForm
 from ..models import Submission, SubmissionState
 from .change_rows import change_row, grouped, shows_identity, steps
 from .families import log_full_view
+from .family_search import family_filters, search_form, search_keep
+
+EDITOR_FILTERS = ("dusun", "rt", "desil")
 
 
 @login_required
 def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     submission = selectors.submission_get_for_user(user=request.user, pk=pk)
+    if request.method == "POST":  # the search of the village's families, kept as on the village page
+        search_keep(request, submission.village)
+        return redirect("poverty_data:submission", submission.pk)
     return render_submission(request, submission)
+
+
+@login_required
+def submission_minutes(request: HttpRequest, pk: int) -> FileResponse:
+    """The minutes of the village deliberation, to whoever may see the submission (the reviewers at the
+    kabupaten and the province above all); each download is logged as an access to personal data."""
+    submission = selectors.submission_get_for_user(user=request.user, pk=pk)
+    if not submission.minutes:
+        raise Http404
+    ext = extension_of(submission.minutes.name)
+    file_type = ALLOWED.get(ext)
+    try:
+        handle = submission.minutes.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    personal_data_access_log(
+        user=request.user,
+        action=PersonalDataAccess.Action.DOWNLOAD,
+        subject="poverty_data.minutes",
+        object_id=submission.pk,
+        region_code=submission.village_code,
+    )
+    return FileResponse(
+        handle,
+        as_attachment=not (file_type and file_type.inline),
+        filename=f"berita-acara-musdes-{submission.village_code}.{ext}",
+        content_type=file_type.content_type if file_type else "application/octet-stream",
+    )
 
 
 def render_submission(request: HttpRequest, submission: Submission, *, status: int = 200, **forms: Any) -> HttpResponse:
     user = request.user
     changes = selectors.submission_changes(submission=submission)
-    issues = submission_issues(submission, changes)
+    applied = submission.state == SubmissionState.FINALISED
+    # The checks describe pending changes; once finalised the page shows what was applied (a check would
+    # now find the new families' own NIKs "already taken").
+    issues = defaultdict(ChangeIssues) if applied else submission_issues(submission, changes)
     full = policy.can(user, "family.view_identity", submission)
     if full and any(shows_identity(change) for change in changes):
         log_full_view(
@@ -48,13 +89,14 @@ def render_submission(request: HttpRequest, submission: Submission, *, status: i
         state == SubmissionState.DRAFT and submission.round.is_open and policy.can(user, "submission.edit", submission)
     )
     may_finalise = state == SubmissionState.APPROVED and policy.can(user, "submission.finalise", submission)
-    families = (
-        selectors.families_of_village(village=submission.village, filters=selectors.FamilyFilters())
-        if editable
-        else None
-    )
+    families = filter_form = family_search = None
+    if editable:
+        filter_form, filters = family_filters(request, submission.village, full=full, fields=EDITOR_FILTERS)
+        families = selectors.families_of_village(village=submission.village, filters=filters)
+        family_search = search_form(filters)
     context = {
         "submission": submission,
+        "applied": applied,
         "rows": rows,
         "blocking": sum(1 for row in rows if row["errors"]),
         "warnings": sum(1 for row in rows if row["warnings"]),
@@ -67,6 +109,8 @@ def render_submission(request: HttpRequest, submission: Submission, *, status: i
         "can_take_back": selectors.can_take_back(user, submission),
         "can_resolve": editable or may_finalise,
         "families": families,
+        "filter_form": filter_form,
+        "search_form": family_search,
         "family_page": paginate(request, families, per_page=15) if families is not None else None,
         "verify_form": forms.get("verify_form") or VerifyForm(),
         "return_form": forms.get("return_form") or ReasonForm(),

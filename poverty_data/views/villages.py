@@ -9,7 +9,6 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import policy
@@ -21,11 +20,9 @@ from regions.identity import mask_number
 from regions.models import Region
 
 from .. import selectors, services
-from ..forms import FamilyFilterForm, FamilySearchForm, PokjaForm, PokjaMemberForm, PokjaRemoveForm
+from ..forms import PokjaForm, PokjaMemberForm, PokjaRemoveForm
 from ..models import Family
-
-SEARCH_KEY = "poverty_family_search"
-FILTERS_IGNORED = gettext_lazy("Some filters were not valid and were ignored.")
+from .family_search import family_filters, search_form, search_keep
 
 
 @allowed("family.view")
@@ -33,38 +30,6 @@ def village_list(request: HttpRequest) -> HttpResponse:
     round_ = selectors.current_round()
     villages = selectors.villages_visible(user=request.user, round=round_)
     return render(request, "poverty_data/village_list.html", {"page_obj": paginate(request, villages), "round": round_})
-
-
-def _village_search(request: HttpRequest, village: Region) -> str:
-    """The family search kept in the session for this village (it decides what the page shows, too)."""
-    return request.session.get(SEARCH_KEY, {}).get(str(village.pk), "")
-
-
-def _search_keep(request: HttpRequest, village: Region) -> HttpResponse:
-    """POST: keep the search term (a name or a number) in the session, out of the URL."""
-    search = FamilySearchForm(request.POST)
-    if "clear" in request.POST or search.is_valid():
-        searches = request.session.get(SEARCH_KEY, {})
-        searches[str(village.pk)] = "" if "clear" in request.POST else search.cleaned_data["q"]
-        request.session[SEARCH_KEY] = searches
-    else:  # a control character or an overlong term: the search stays as it was
-        messages.warning(request, FILTERS_IGNORED)
-    return redirect("poverty_data:village", village.pk)
-
-
-def _family_filters(request: HttpRequest, village: Region) -> tuple[FamilyFilterForm, selectors.FamilyFilters]:
-    form = FamilyFilterForm(request.GET or None, dusun_choices=selectors.dusun_choices(village=village))
-    filters = selectors.FamilyFilters(search=_village_search(request, village))
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        filters.dusun, filters.rt, filters.desil = data["dusun"], data["rt"], data["desil"]
-        filters.status = data["status"] or "active"
-        filters.assistance, filters.invalid = data["assistance"], data["invalid"]
-    elif form.is_bound:
-        messages.warning(request, FILTERS_IGNORED)
-    if filters.status == "all":
-        filters.status = ""
-    return form, filters
 
 
 def _families_export(
@@ -104,17 +69,19 @@ def _families_export(
 def village_detail(request: HttpRequest, pk: int) -> HttpResponse:
     village = selectors.village_get_for_user(user=request.user, pk=pk)
     if request.method == "POST":
-        return _search_keep(request, village)
-    form, filters = _family_filters(request, village)
+        search_keep(request, village)
+        return redirect("poverty_data:village", village.pk)
     full = policy.can(request.user, "family.view_identity", village)
-    if filters.search.isdigit() and not full:
-        # Searching by number would reveal whose NIK or No. KK it is: only for those who may see them.
-        messages.warning(request, _("Searching by NIK or No. KK is only for roles that may see them."))
-        filters.search = ""
+    form, filters = family_filters(request, village, full=full)
     families = selectors.families_of_village(village=village, filters=filters)
     if fmt := export_format(request):
         return _families_export(request, fmt, village=village, families=families, full=full)
     round_, submission = selectors.village_submission(village=village)
+    can_manage_pokja = policy.can(request.user, "pokja.manage", village)
+    can_start = selectors.submission_may_start(user=request.user, village=village, round=round_, submission=submission)
+    outside_pokja = not can_start and selectors.officer_outside_pokja(
+        user=request.user, village=village, round=round_, submission=submission
+    )
     return render(
         request,
         "poverty_data/village_detail.html",
@@ -122,14 +89,18 @@ def village_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "village": village,
             "page_obj": paginate(request, families),
             "filter_form": form,
-            "search_form": FamilySearchForm(initial={"q": filters.search}, searching=bool(filters.search)),
+            "search_form": search_form(filters),
             "round": round_,
             "submission": submission,
-            "can_start": selectors.submission_may_start(
-                user=request.user, village=village, round=round_, submission=submission
-            ),
+            "can_start": can_start,
             "pokja": selectors.pokja_of(village=village),
-            "can_manage_pokja": policy.can(request.user, "pokja.manage", village),
+            "can_manage_pokja": can_manage_pokja,
+            # Why an officer has no draft here, and who can fix it; the village head's "add to Pokja".
+            "outside_pokja": outside_pokja,
+            "village_heads": ", ".join(h.display_name for h in selectors.village_heads(village=village))
+            if outside_pokja
+            else "",
+            "officers_outside": selectors.officers_outside_pokja(village=village) if can_manage_pokja else [],
             "can_export": policy.can(request.user, "family.export", village),
         },
     )

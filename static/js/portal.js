@@ -16,4 +16,17 @@
       el.form.requestSubmit ? el.form.requestSubmit() : el.form.submit();
     }
   });
+  // A live check (<input data-recheck-on="[name=sex],[name=birth_date]">, htmx) runs again when a field it
+  // depends on changes: a NIK typed before the sex and the birth date is re-checked against them.
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (!el.form || !window.htmx) {
+      return;
+    }
+    el.form.querySelectorAll("[data-recheck-on]").forEach(function (input) {
+      if (input !== el && el.matches(input.getAttribute("data-recheck-on")) && input.value) {
+        window.htmx.trigger(input, "recheck");
+      }
+    });
+  });
 })();

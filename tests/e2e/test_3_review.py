@@ -54,7 +54,7 @@ def test_the_submission_is_verified_returned_fixed_approved_and_finalised(journe
     assert REASON in j.text()
     j.shot("returned")
     corrected = j.page.locator("main section.card", has_text="Perbaikan data keluarga")
-    family = corrected.get_by_role("link", name=re.compile(r"Keluarga #")).get_attribute("href")
+    family = corrected.locator("a[href^='/data-kemiskinan/keluarga/']").first.get_attribute("href")
     family_pk = family.rstrip("/").rsplit("/", 1)[-1]
     j.click(j.page.locator(f"main a[href$='/keluarga/{family_pk}/ubah/']"))
     j.page.locator("main form [name=rt]").fill("008")

@@ -83,6 +83,9 @@ def build_samples(users: dict[str, Any]) -> Samples:
     member = {side: pm.Member.objects.filter(family=family[side]).order_by("pk").first() for side in v}
     submission = {side: pm.Submission.objects.filter(village=v[side]).order_by("-round_id").first() for side in v}
     change = {side: pm.SubmissionChange.objects.filter(submission=submission[side]).first() for side in v}
+    new_family = {
+        side: pm.SubmissionChange.objects.filter(submission=submission[side], kind="new_family").first() for side in v
+    }
     proposal = {
         "home": cm.Proposal.objects.filter(village=v["home"], state="draft").first(),
         "away": cm.Proposal.objects.filter(village=v["away"]).first(),
@@ -184,6 +187,11 @@ def build_samples(users: dict[str, Any]) -> Samples:
         "submission_change",
         **both(lambda side: {"pk": submission[side].pk, "change_pk": change[side].pk}),
         mixed={"pk": submission["home"].pk, "change_pk": change["away"].pk},
+    )
+    s.add(
+        "submission_new_family",
+        **both(lambda side: {"pk": submission[side].pk, "change_pk": new_family[side].pk}),
+        mixed={"pk": submission["home"].pk, "change_pk": new_family["away"].pk},
     )
     s.add(
         "attachment",

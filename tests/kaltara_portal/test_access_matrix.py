@@ -256,6 +256,11 @@ MATRIX: dict[str, str] = {
         home  L|L        403|403    403|403    ok|do      403|403    404|404    404|404    ok|do
         away  L|L        403|403    404|404    404|404    404|404    403|403    404|404    403|403
     """,
+    "poverty_data:change_new_family_edit submission_new_family": """
+        home  L|L        403|403    403|403    ok|do      403|403    404|404    404|404    ok|do
+        away  L|L        403|403    404|404    404|404    404|404    403|403    404|404    403|403
+        mixed L|L        403|403    403|403    404|404    403|403    404|404    404|404    404|404
+    """,
     "poverty_data:change_family submission_family": """
         home  L|L        403|403    403|403    ok|do      403|403    404|404    404|404    ok|do
         away  L|L        403|403    404|404    404|404    404|404    403|403    404|404    403|403
@@ -293,6 +298,10 @@ MATRIX: dict[str, str] = {
     "poverty_data:submission_verify submission_verify": """
         home  L|L        405|403    405|403    405|404    405|404    405|404    405|404    405|do
         away  L|L        405|403    405|404    405|404    405|404    405|404    405|404    405|do
+    """,
+    "poverty_data:submission_minutes submission_approve": """
+        home  L|L        ok|ro      ok|ro      404|404    404|404    404|404    404|404    ok|ro
+        away  L|L        ok|ro      404|404    404|404    404|404    404|404    404|404    ok|ro
     """,
     "poverty_data:submission_approve submission_approve": """
         home  L|L        405|403    405|do     405|404    405|404    405|404    405|404    405|do

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from poverty_data import services
 from poverty_data.models import Family, Member, SubmissionState
@@ -223,3 +224,15 @@ def test_finalising_keeps_the_families_changed_and_new_on_the_submission_for_the
     assert [(r["submission__round_id"], r["families"], r["new"]) for r in changed] == [(draft.round_id, 3, 1)]
     # The dashboard sums one row per finalised submission; it no longer counts the change rows.
     assert not any("poverty_data_submissionchange" in q["sql"] for q in captured.captured_queries)
+
+
+def test_a_finalised_submission_shows_what_was_applied_not_the_checks_of_pending_changes(
+    client, draft, chain, families
+):
+    propose_everything(draft, chain.officer, families)
+    to_state(draft, S.FINALISED, chain)
+    client.force_login(chain.province)
+    html = client.get(reverse("poverty_data:submission", args=[draft.pk])).content.decode()
+    assert "Perubahan yang diterapkan" in html and "Diterapkan" in html
+    assert "dengan kesalahan" not in html and "✗" not in html
+    assert "NIK sudah dimiliki" not in html

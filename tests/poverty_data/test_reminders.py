@@ -78,7 +78,7 @@ def test_the_round_overview_lists_late_villages(client, province_staff, open_rou
     Round.objects.filter(pk=open_round.pk).update(submit_deadline=dt.date(2020, 1, 1))
     client.force_login(province_staff)
     html = client.get(reverse("poverty_data:round", args=[open_round.pk])).content.decode()
-    assert "Desa yang terlambat" in html and "Gunung Putih" in html
+    assert "Desa yang kini melewati tenggat" in html and "Gunung Putih" in html
 
 
 def test_a_malformed_date_is_refused_without_a_traceback():

@@ -111,3 +111,30 @@ def test_the_queue_counts_what_waits_in_indonesian(client, draft, chain):
     client.force_login(chain.kabupaten)
     html = client.get(QUEUE).content.decode()
     assert "1 pengajuan menunggu" in html and "0 usulan" in html and "Setujui" in html
+
+
+def test_approving_from_the_queue_asks_first_without_javascript(client, draft, chain):
+    to_state(draft, SubmissionState.VERIFIED, chain)
+    client.force_login(chain.kabupaten)
+    html = client.get(QUEUE).content.decode()
+    approve = reverse("poverty_data:submission_approve", args=[draft.pk])
+    details = html[html.index("<details") : html.index("</details>")]
+    assert approve in details and "tanpa membukanya?" in details and "Ya, setujui" in details
+    assert approve not in html.replace(details, "")
+
+
+def test_the_queue_counts_the_proposals_as_the_submission_page_does(client, draft, chain, families):
+    services.change_family_correct(
+        user=chain.officer, submission=draft, expected_version=None, family=families[0],
+        family_version=families[0].version, data={"desil": 1, "rt": "009", "receives_pkh": True},
+    )  # fmt: skip
+    head = families[1].members.get(relationship="head")
+    services.change_member_correct(
+        user=chain.officer, submission=draft, expected_version=None, member=head, member_version=head.version,
+        data={"occupation": "Nelayan", "presence": "died"},
+    )  # fmt: skip
+    to_state(draft, SubmissionState.VERIFIED, chain)
+    client.force_login(chain.kabupaten)
+    shown = len(client.get(reverse("poverty_data:submission", args=[draft.pk])).context["rows"])
+    assert shown == 2
+    assert client.get(QUEUE).context["page_obj"][0].change_count == shown
