@@ -4,6 +4,7 @@ programme's target area. JSON for static/js/maps.js (regions.maps); asks the pol
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -15,8 +16,9 @@ from regions.models import Level, Region
 from .. import selectors
 
 
-@allowed("csr.board")
+@login_required  # then the method, then the policy: a signed-in POST answers 405
 @require_GET
+@allowed("csr.board")
 def board_map(request: HttpRequest) -> JsonResponse:
     data = selectors.board_map(user=request.user)
     unreached = {r["village"].code: r for r in data["board"].unreached}

@@ -6,6 +6,7 @@ region names and yes/no per village only.
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -17,8 +18,9 @@ from regions.models import Level, Region
 from .. import selectors
 
 
-@allowed("registry.dashboard")
+@login_required  # then the method, then the policy: a signed-in POST answers 405
 @require_GET
+@allowed("registry.dashboard")
 def dashboard_map(request: HttpRequest) -> JsonResponse:
     status = selectors.registry_map(user=request.user)
     legend = [

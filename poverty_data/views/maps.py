@@ -19,8 +19,9 @@ from regions.models import Level, Region
 from .. import selectors
 
 
-@allowed("poverty.dashboard")
+@login_required  # then the method, then the policy: a signed-in POST answers 405
 @require_GET
+@allowed("poverty.dashboard")
 def dashboard_map(request: HttpRequest) -> JsonResponse:
     """The share of poor families (desil 1-4) per kecamatan, or per village below a kabupaten."""
     region = None
