@@ -35,7 +35,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from accounts import policy
 from regions.models import Level, Region
 
-from . import stats
+from . import signals, stats
 from .checks import nik_is_well_formed, submission_issues
 from .models import (
     FAMILY_FIELDS,
@@ -172,6 +172,7 @@ def round_close(*, user: Any, round: Round) -> Round:  # noqa: A002 - the domain
     round.is_open = False
     round.save(update_fields=["is_open"])
     stats.village_round_stats_record(round=round)
+    signals.round_closed_on_commit(round=round)
     return round
 
 
