@@ -2,7 +2,8 @@
 harvester polls with ``If-None-Match`` / ``If-Modified-Since`` and gets a 304 after one small query.
 
 Signed-in users still get ``private, no-store`` (``PrivatePagesMiddleware`` overrides): their pages
-carry their menu. Pages vary by the language cookie, so the language is part of their ETag.
+carry their menu. Answers are written in the language of the language cookie: they say
+``Vary: Cookie`` and the language is part of their ETag.
 """
 
 from __future__ import annotations
@@ -29,10 +30,11 @@ def public(*datasets: str, page: bool = False) -> Callable:
         return request._opendata_fresh
 
     def etag(request: HttpRequest, *args, **kwargs) -> str:
-        tag = fresh(request).etag(*datasets)
+        # The metadata and the pages are written in the reader's language (the language cookie).
+        tag = f"{fresh(request).etag(*datasets)}-{get_language()}"
         if page:
             user = getattr(request, "user", None)
-            tag += f"-{get_language()}-u{user.pk if user is not None and user.is_authenticated else 0}"
+            tag += f"-u{user.pk if user is not None and user.is_authenticated else 0}"
         return tag
 
     def last_modified(request: HttpRequest, *args, **kwargs):
@@ -46,8 +48,7 @@ def public(*datasets: str, page: bool = False) -> Callable:
             response = conditional(request, *args, **kwargs)
             if response.status_code in (200, 304):
                 patch_cache_control(response, public=True, max_age=MAX_AGE)
-            if page:
-                patch_vary_headers(response, ("Cookie",))
+            patch_vary_headers(response, ("Cookie",))
             return response
 
         return wrapped

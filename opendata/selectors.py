@@ -161,7 +161,7 @@ def area_table(*, q: Q, release: Release | None, sector: str = "", year: int | N
     if year:
         csr = csr.filter(year=year)
     for area_id, programmes, spent in (
-        csr.values("area_id").annotate(p=Sum("programmes"), s=Sum("spent")).values_list("area_id", "p", "s")
+        csr.order_by().values("area_id").annotate(p=Sum("programmes"), s=Sum("spent")).values_list("area_id", "p", "s")
     ):
         rows[area_id].programmes = programmes
         rows[area_id].spent = spent

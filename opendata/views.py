@@ -47,8 +47,7 @@ def _context(request: HttpRequest, **more) -> dict:
 @public(page=True)
 def map_page(request: HttpRequest) -> HttpResponse:
     form, releases, release, sector, year = _filters(request)
-    kabupaten = selectors.area_table(q=Q(level__lte=2), release=release, sector=sector, year=year)
-    kecamatan = selectors.area_table(q=Q(level=3), release=release, sector=sector, year=year)
+    table = selectors.area_table(q=Q(level__lte=3), release=release, sector=sector, year=year)
     return render(
         request,
         "opendata/map.html",
@@ -59,8 +58,8 @@ def map_page(request: HttpRequest) -> HttpResponse:
             releases=releases,
             sector=sector,
             year=year,
-            kabupaten=kabupaten.rows,
-            kecamatan=kecamatan.rows,
+            kabupaten=[r for r in table.rows if r.area.level <= 2],
+            kecamatan=[r for r in table.rows if r.area.level == 3],
         ),
     )
 

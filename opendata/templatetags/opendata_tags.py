@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -26,4 +27,4 @@ def count(value, flag) -> str:
 @register.filter
 def share(figures) -> str:
     value = getattr(figures, "poor_share", None)
-    return "–" if value is None else f"{value:.1f}%".replace(".", "," if _("decimal comma") == "," else ".")
+    return "–" if value is None else f"{number_format(value, 1)}%"
