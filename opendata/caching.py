@@ -47,7 +47,12 @@ def public(*datasets: str, page: bool = False) -> Callable:
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             response = conditional(request, *args, **kwargs)
             if response.status_code in (200, 304):
-                patch_cache_control(response, public=True, max_age=MAX_AGE)
+                if page:
+                    # A page is checked again on every view (a 304 costs one small query): the language
+                    # switch and a newly published round show at once.
+                    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+                else:
+                    patch_cache_control(response, public=True, max_age=MAX_AGE)
             patch_vary_headers(response, ("Cookie",))
             return response
 
