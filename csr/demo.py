@@ -31,6 +31,16 @@ PROGRAMMES = [
     (3, "Posyandu dan Gizi Anak Malinau", Sector.HEALTH, ["65.02"], 250),
     (3, "Pelatihan Wirausaha Pemuda Kaltara", Sector.ENTREPRENEURSHIP, ["65"], 600),
 ]
+# A full demo (not the tests' light one) adds programmes aimed at kecamatan in each kabupaten/kota,
+# after the proposals above are matched (so their matches stay as they are); Tana Tidung keeps
+# kecamatan no programme reaches.
+PROVINCE_PROGRAMMES = [
+    (2, "Sanitasi Desa Tana Lia dan Betayau", Sector.HEALTH, ["65.04.03", "65.04.04"], 200),
+    (1, "Rumah Belajar Pemuda Krayan", Sector.EDUCATION, ["65.03.05", "65.03.07"], 150),
+    (3, "Kebun Pangan Desa Peso", Sector.SOCIO_ECONOMIC, ["65.01.07", "65.01.08"], 180),
+    (2, "Listrik Surya Desa Pujungan", Sector.SOCIO_ECONOMIC, ["65.02.03"], 220),
+    (1, "Pelatihan Nelayan Muda Tarakan", Sector.ENTREPRENEURSHIP, ["65.71.03", "65.71.04"], 120),
+]
 # village, sector, title, amount (million), final state
 PROPOSALS = [
     (
@@ -87,21 +97,7 @@ def seed(ctx) -> None:
     today = dt.date(2026, 10, 1)
     programmes = []
     for index, title, sector, targets, budget in PROGRAMMES:
-        owner = rep if index == 0 else admin
-        programme = services.programme_create(
-            user=owner,
-            company=companies[index],
-            title=title,
-            sector=sector,
-            budget=budget * MILLION,
-            starts_on=today,
-            ends_on=today + dt.timedelta(days=365),
-            target_regions=[regions[c] for c in targets],
-            description=f"Program CSR {companies[index].name}.",
-            beneficiary_target=rng.randint(20, 200),
-        )
-        services.programme_set_status(user=owner, programme=programme, status="open")
-        programmes.append(programme)
+        programmes.append(_programme(rng, companies, regions, today, index, title, sector, targets, budget, rep, admin))
     for code, sector, title, amount, final in PROPOSALS:
         proposer = pengurus if code == DEMO_VILLAGE else admin
         proposal = services.proposal_create(
@@ -115,7 +111,29 @@ def seed(ctx) -> None:
             beneficiaries=rng.randint(10, 120),
         )
         _advance(proposal, final, proposer=proposer, province=province, rep=rep, admin=admin, programmes=programmes)
+    if not ctx.light:
+        province_rng = ctx.rng("csr:province")
+        for item in PROVINCE_PROGRAMMES:
+            programmes.append(_programme(province_rng, companies, regions, today, *item, rep, admin))
     ctx.log(f"csr: {len(companies)} companies, {len(programmes)} programmes, {len(PROPOSALS)} proposals")
+
+
+def _programme(rng, companies, regions, today, index, title, sector, targets, budget, rep, admin):
+    owner = rep if index == 0 else admin
+    programme = services.programme_create(
+        user=owner,
+        company=companies[index],
+        title=title,
+        sector=sector,
+        budget=budget * MILLION,
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=365),
+        target_regions=[regions[c] for c in targets],
+        description=f"Program CSR {companies[index].name}.",
+        beneficiary_target=rng.randint(20, 200),
+    )
+    services.programme_set_status(user=owner, programme=programme, status="open")
+    return programme
 
 
 def _advance(proposal, final, *, proposer, province, rep, admin, programmes) -> None:

@@ -283,32 +283,6 @@ def sync_board(*, user, scope_code: str = "65") -> Board:
     return board
 
 
-def schematic_points(rows: list[dict]) -> list[dict]:
-    """Map points on a schematic grid: no coordinates exist in the data.
-
-    Kabupaten are columns, kecamatan rows inside them, villages a small grid inside each
-    kecamatan cell — deterministic from the code, so a village keeps its place.
-    """
-    points = []
-    for r in rows:
-        code = r["village"].code
-        kab, kec, vil = int(code[3:5]), int(code[6:8]), int(code[9:13])
-        column = kab if kab < 70 else kab - 65  # Kota Tarakan (71) next to the kabupaten
-        x = column * 100 + (vil % 10) * 8
-        y = -(kec * 12 + (vil // 10 % 10) * 1.1)
-        points.append(
-            {
-                "x": x,
-                "y": y,
-                "name": r["village"].display_name,
-                "code": code,
-                "poor": r["poor"],
-                "share": r["share"],
-            }
-        )
-    return points
-
-
 def catalogue():
     return (
         Programme.objects.filter(status=ProgrammeStatus.OPEN)
@@ -525,3 +499,27 @@ def company_detail(*, company, user) -> dict:
             Programme.objects.visible_to(user).filter(company=company).with_budget().order_by("-created_at")
         ),
     }
+
+
+# Maps --------------------------------------------------------------------------------------------
+
+
+def board_scope_code(user) -> str:
+    """The region the synchronisation board shows: the user's region, or the province for a global role."""
+    scope = next((g.region_code for g in policy.grants_for(user, "csr.board") if g.region_code), "65")
+    if any(g.is_global for g in policy.grants(user)):
+        scope = "65"
+    return scope
+
+
+def board_map(*, user) -> dict:
+    """The board's map: the villages of the board's scope, the poor ones no open programme reaches
+    (the board's own list, ``sync_board``), and each open programme's target regions."""
+    scope = board_scope_code(user)
+    board = sync_board(user=user, scope_code=scope)
+    villages = Region.objects.villages().filter(code__startswith=f"{scope}.")
+    programmes = [
+        {"id": p["pk"], "title": p["title"], "targets": sorted(p["target_codes"])}
+        for p in Programme.objects.open().with_target_codes().order_by("title").values("pk", "title", "target_codes")
+    ]
+    return {"board": board, "villages": villages, "programmes": programmes, "scope": scope}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import maps, views
 
 app_name = "csr"
 
@@ -30,4 +30,5 @@ urlpatterns = [
     path("katalog/", views.catalogue, name="catalogue"),
     path("perencana-alokasi/", views.planner, name="planner"),
     path("dampak/", views.impact, name="impact"),
+    path("papan-sinkronisasi/peta.json", maps.board_map, name="board_map"),
 ]

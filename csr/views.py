@@ -559,10 +559,7 @@ def plan_vs_realisation(request: HttpRequest) -> HttpResponse:
 def board(request: HttpRequest) -> HttpResponse:
     if not policy.can(request.user, "csr.board"):
         raise PermissionDenied
-    scope = next((g.region_code for g in policy.grants_for(request.user, "csr.board") if g.region_code), "65")
-    if any(g.is_global for g in policy.grants(request.user)):
-        scope = "65"
-    data = selectors.sync_board(user=request.user, scope_code=scope)
+    data = selectors.sync_board(user=request.user, scope_code=selectors.board_scope_code(request.user))
     if fmt := export_format(request):
         return export_response(
             fmt=fmt,
@@ -593,7 +590,7 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "csr/board.html",
-        {"board": data, "page_obj": page, "points": selectors.schematic_points(data.unreached)},
+        {"board": data, "page_obj": page},
     )
 
 

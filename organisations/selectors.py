@@ -500,3 +500,29 @@ def event_page(*, event: Event) -> dict[str, Any]:
         "follow_ups": list(event.follow_ups.order_by("due_on", "pk")),
         "people": sum(len(p.attendees.all()) for p in participations),
     }
+
+
+# ---------------------------------------------------------------------------- maps
+
+
+def registry_map(*, user: Any) -> dict[str, dict[str, int]]:
+    """Per village of the user's scope: whether a Karang Taruna is registered and has a current term.
+
+    The same counts as ``registry_dashboard``'s coverage, one row per village instead of per kabupaten.
+    """
+    day = today()
+    rows = (
+        Region.objects.villages()
+        .filter(_scope(user, "code"))
+        .values("code")
+        .annotate(
+            registered=Count("organisations", distinct=True),
+            with_term=Count(
+                "organisations",
+                filter=Q(organisations__terms__starts_on__lte=day, organisations__terms__ends_on__gte=day),
+                distinct=True,
+            ),
+        )
+        .order_by("code")
+    )
+    return {row["code"]: {"registered": row["registered"], "with_term": row["with_term"]} for row in rows}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import maps, views
 
 app_name = "organisations"
 
@@ -35,4 +35,5 @@ urlpatterns = [
     path("kegiatan/<int:pk>/peserta/baru/", views.attendee_add, name="attendee_add"),
     path("kegiatan/<int:event_pk>/tindak-lanjut/baru/", views.follow_up_form, name="follow_up_create"),
     path("tindak-lanjut/<int:pk>/ubah/", views.follow_up_form, name="follow_up_edit"),
+    path("dasbor/peta.json", maps.dashboard_map, name="dashboard_map"),
 ]

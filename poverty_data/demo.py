@@ -1,4 +1,5 @@
-"""Demo poverty data: about 330 families per demo village at scale 1 (~20,000), a closed round and an open one.
+"""Demo poverty data: about 330 families per excerpt village at scale 1 (~20,000), 20 in each other
+village of the province (~8,000), a closed round and an open one.
 
 Deterministic (``ctx.rng("poverty_data")``) and idempotent: nothing is added when the demo
 villages already have families. The open round has submissions in every state: the demo village
@@ -15,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.demo import DEMO_VILLAGE
+from regions.demo_data import DEMO_REGIONS
 from regions.models import Region
 
 from . import services, stats
@@ -39,6 +41,7 @@ from .models import (
 )
 
 FAMILIES_PER_VILLAGE = 330
+PROVINCE_FAMILIES_PER_VILLAGE = 20  # the other ~400 villages of a full demo: enough for the maps
 FIRST = ["Ahmad", "Siti", "Budi", "Nur", "Rahmat", "Dewi", "Yohanes", "Maria", "Agus", "Fitri", "Lawing", "Ipung",
          "Hasan", "Aisyah", "Daniel", "Rina", "Sulaiman", "Wati", "Ferdinand", "Lusi"]  # fmt: skip
 LAST = ["Saputra", "Lestari", "Kurniawan", "Rahayu", "Hidayat", "Anggraini", "Lahang", "Ajang", "Ngau", "Usat",
@@ -147,7 +150,11 @@ def _minutes() -> SimpleUploadedFile:
 
 
 def seed(ctx) -> None:
-    villages = list(Region.objects.villages().filter(code__startswith="65.").order_by("code"))
+    # The villages of the regions excerpt carry the rounds and the demo users' work; the rest of the
+    # province (a full demo only) gets a smaller number of families each, seeded after them.
+    excerpt = {code for code, _name in DEMO_REGIONS}
+    everywhere = list(Region.objects.villages().filter(code__startswith="65.").order_by("code"))
+    villages = [v for v in everywhere if v.code in excerpt]
     if not villages:
         return
     if Family.objects.filter(village__in=villages).exists():
@@ -164,6 +171,7 @@ def seed(ctx) -> None:
             rows.append(_family(rng, village, serial))
         services.families_load(rows=rows)
     _seed_duplicates(rng, villages)
+    _seed_province(ctx, [v for v in everywhere if v.code not in excerpt], serial)
     # _seed_duplicates writes members directly, so the summaries are rebuilt once here.
     stats.village_stats_refresh(region="65")
     admin = ctx.objects.get("admin")
@@ -175,6 +183,21 @@ def seed(ctx) -> None:
         f"poverty_data: {Family.objects.count()} families, {Member.objects.count()} members, "
         f"{Round.objects.count()} rounds"
     )
+
+
+def _seed_province(ctx, villages: list[Region], serial: int) -> None:
+    """The families of the villages outside the excerpt: no rounds, Pokja or demo users there."""
+    rng = ctx.rng("poverty_data:province")
+    rows = []
+    for village in villages:
+        for _i in range(PROVINCE_FAMILIES_PER_VILLAGE * ctx.scale):
+            serial += 1
+            rows.append(_family(rng, village, serial))
+        if len(rows) >= 2000:  # one load per batch of villages: fewer passes over the summaries
+            services.families_load(rows=rows)
+            rows = []
+    if rows:
+        services.families_load(rows=rows)
 
 
 def _seed_duplicates(rng: random.Random, villages: list[Region]) -> None:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import maps, views
 
 app_name = "poverty_data"
 
@@ -32,4 +32,6 @@ urlpatterns = [
     path("periode/", views.round_list, name="rounds"),
     path("periode/<int:pk>/", views.round_overview, name="round"),
     path("dasbor/", views.dashboard, name="dashboard"),
+    path("dasbor/peta.json", maps.dashboard_map, name="dashboard_map"),
+    path("desa/<int:pk>/peta.json", maps.village_map, name="village_map"),
 ]

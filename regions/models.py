@@ -90,6 +90,11 @@ class Region(models.Model):
         "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     bps_code = models.CharField(_("BPS code"), max_length=10, blank=True)
+    # Where the region lies (``import_regions`` of a file with lat,lng columns, or ``import_boundaries``)
+    # and its outline, simplified and quantised for maps (regions.geometry describes the form).
+    centroid_lat = models.DecimalField(_("centroid latitude"), max_digits=8, decimal_places=6, null=True, blank=True)
+    centroid_lng = models.DecimalField(_("centroid longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    outline = models.JSONField(_("outline"), null=True, blank=True)
 
     objects = RegionQuerySet.as_manager()
 

@@ -120,6 +120,9 @@ MATRIX: dict[str, str] = {
     "organisations:dashboard": """
         page  L|L        ok|ro      ok|ro      403|403    403|403    403|403    403|403    ok|ro
     """,
+    "organisations:dashboard_map": """
+        page  L|L        ok|405     ok|405     403|405    403|405    403|405    403|405    ok|405
+    """,
     "organisations:create": """
         page  L|L        ok|do      ok|do      403|403    403|403    403|403    403|403    ok|do
     """,
@@ -229,6 +232,10 @@ MATRIX: dict[str, str] = {
         home  L|L        ok|ro      ok|ro      ok|ro      ok|ro      404|404    404|404    ok|ro
         away  L|L        ok|ro      404|404    404|404    404|404    ok|ro      404|404    ok|ro
     """,
+    "poverty_data:village_map village": """
+        home  L|L        ok|405     ok|405     ok|405     ok|405     404|405    404|405    ok|405
+        away  L|L        ok|405     404|405    404|405    404|405    ok|405     404|405    ok|405
+    """,
     "poverty_data:submission_start village": """
         home  L|L        405|403    405|403    405|do     405|403    405|404    405|404    405|do
         away  L|L        405|403    405|404    405|404    405|404    405|do     405|404    405|do
@@ -313,6 +320,9 @@ MATRIX: dict[str, str] = {
     """,
     "poverty_data:dashboard": """
         page  L|L        ok|ro      ok|ro      ok|ro      ok|ro      ok|ro      403|403    ok|ro
+    """,
+    "poverty_data:dashboard_map": """
+        page  L|L        ok|405     ok|405     ok|405     ok|405     ok|405     403|405    ok|405
     """,
     "poverty_imports:list": """
         page  L|L        ok|ro      ok|ro      ok|ro      403|403    ok|ro      403|403    ok|ro
@@ -429,6 +439,9 @@ MATRIX: dict[str, str] = {
     """,
     "csr:board": """
         page  L|L        ok|ro      ok|ro      403|403    403|403    403|403    403|403    ok|ro
+    """,
+    "csr:board_map": """
+        page  L|L        ok|405     ok|405     403|405    403|405    403|405    403|405    ok|405
     """,
     "csr:catalogue": """
         page  ok|ro      ok|ro      ok|ro      ok|ro      ok|ro      ok|ro      ok|ro      ok|ro

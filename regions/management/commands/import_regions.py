@@ -35,6 +35,10 @@ class Command(BaseCommand):
                 _("%(level)s: %(created)d new, %(updated)d renamed, %(unchanged)d unchanged")
                 % {"level": Level(level).label, "created": c.created, "updated": c.updated, "unchanged": c.unchanged}
             )
+            if c.located:
+                self.stdout.write(
+                    _("%(level)s: %(count)d centroids stored") % {"level": Level(level).label, "count": c.located}
+                )
         self.stdout.write(
             self.style.SUCCESS(
                 _("%(total)d regions read, %(changed)d changed.") % {"total": result.total, "changed": result.changed}
