@@ -30,6 +30,8 @@ class Area(models.Model):
     parent_code = models.CharField(_("parent code"), max_length=13, blank=True, db_index=True)
     karang_taruna = models.BooleanField(_("Karang Taruna registered"), default=False)
     karang_taruna_class = models.CharField(_("Karang Taruna class"), max_length=12, blank=True)
+    # The region's outline as regions stores it (regions.geometry), copied so the public map reads no other table.
+    outline = models.JSONField(_("outline"), null=True, blank=True)
 
     class Meta:
         ordering = ["code"]

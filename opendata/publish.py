@@ -48,7 +48,9 @@ class Summary:
 def summaries_refresh() -> Summary:
     """Rebuild every published table; a dataset's version and date move only when its content changed."""
     now = timezone.now()
-    regions = list(Region.objects.order_by("code").values("code", "bps_code", "name", "level", "kind", "parent__code"))
+    regions = list(
+        Region.objects.order_by("code").values("code", "bps_code", "name", "level", "kind", "parent__code", "outline")
+    )
     parent_of = {r["code"]: r["parent__code"] for r in regions}
     digests: dict[str, str] = {}
 
@@ -69,6 +71,7 @@ def summaries_refresh() -> Summary:
             parent_code=r["parent__code"] or "",
             karang_taruna=r["code"] in orgs,
             karang_taruna_class=orgs.get(r["code"]) or "",
+            outline=r["outline"],
         )
         for r in regions
     )

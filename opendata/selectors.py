@@ -168,6 +168,11 @@ def area_table(*, q: Q, release: Release | None, sector: str = "", year: int | N
     return AreaTable(rows=list(rows.values()))
 
 
+def map_rows(*, level: int, release: Release | None, sector: str = "", year: int | None = None) -> list[AreaRow]:
+    """The areas of ``level`` that have an outline, with their figures and CSR (three queries)."""
+    return area_table(q=Q(level=level, outline__isnull=False), release=release, sector=sector, year=year).rows
+
+
 def csr_years() -> list[int]:
     return list(AreaCsr.objects.filter(area__level=1).values_list("year", flat=True).distinct().order_by("-year"))
 

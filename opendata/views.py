@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from core.exports import export_response
+from regions import maps
 
 from . import selectors
 from .caching import public
@@ -62,6 +63,58 @@ def map_page(request: HttpRequest) -> HttpResponse:
             kecamatan=[r for r in table.rows if r.area.level == 3],
         ),
     )
+
+
+@require_safe
+@public(page=True)
+def map_data(request: HttpRequest) -> JsonResponse:
+    """The public map (static/js/maps.js, regions.maps): the share of poor families per kecamatan, or per
+    village with ``?tingkat=desa``, from the published figures: a suppressed count leaves the area grey."""
+    _form, _releases, release, sector, year = _filters(request)
+    level = 4 if request.GET.get("tingkat") == "desa" else 3
+    features = []
+    for row in selectors.map_rows(level=level, release=release, sector=sector, year=year):
+        fig = row.figures
+        share = fig.poor_share if fig is not None else None
+        small = f"< {min_count()}"
+        features.append(
+            {
+                "c": row.area.code,
+                "n": row.area.name,
+                "g": row.area.outline,
+                "k": maps.share_class(share) if share is not None else "none",
+                "cells": [
+                    _shown(fig.families if fig else None, fig.families_flag if fig else "", small),
+                    _shown(fig.poor if fig else None, fig.poor_flag if fig else "", small),
+                    f"{maps.number(share, 1)}%" if share is not None else "–",
+                    maps.number(row.programmes),
+                    maps.number(int(row.spent)),
+                ],
+                "href": reverse("opendata:area", args=[row.area.code]),
+            }
+        )
+    return JsonResponse(
+        maps.payload(
+            legend=maps.share_legend(_("Share of poor families (desil 1-4)")),
+            columns=[
+                _("Area"),
+                _("Families"),
+                _("Poor (desil 1-4)"),
+                _("Share poor %"),
+                _("CSR programmes"),
+                _("CSR realised (Rp)"),
+            ],
+            features=features,
+        )
+    )
+
+
+def _shown(value: int | None, flag: str, small: str) -> str:
+    if flag == "small":
+        return small
+    if flag == "secondary":
+        return "×"
+    return "–" if value is None else maps.number(value)
 
 
 @require_safe

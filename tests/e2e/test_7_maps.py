@@ -46,7 +46,9 @@ def test_the_maps_draw_the_province_and_go_a_level_down(journey):
 
     j.goto("/organisasi/dasbor/")
     assert _polygons(j, "registry-map") >= 50
-    assert "Karang Taruna dengan masa bakti berjalan" in j.page.locator("#registry-map ~ .region-map-legend").inner_text()
+    assert (
+        "Karang Taruna dengan masa bakti berjalan" in j.page.locator("#registry-map ~ .region-map-legend").inner_text()
+    )
     j.shot("registry-map")
 
     j.goto("/csr/papan-sinkronisasi/")

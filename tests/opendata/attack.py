@@ -51,6 +51,12 @@ def read_published(client: Client, round_id: int) -> tuple[dict, set]:
         html = client.get(path, {"putaran": round_id}).content.decode()
         for var, code, shown in CELL.findall(html):
             note(code, var, _number(shown) if "<span" not in shown and shown.strip() != "–" else None)
+    for level in ("", "desa"):
+        data = client.get(reverse("opendata:map_data"), {"putaran": round_id, "tingkat": level}).json()
+        assert data["features"], "the map draws nothing: this channel would prove nothing"
+        for feature in data["features"]:
+            for var, shown in zip("FP", feature["cells"][:2], strict=True):
+                note(feature["c"], var, _number(shown) if re.fullmatch(r"[0-9.,]+", shown) else None)
     for code in codes:
         detail = client.get(reverse("opendata_api:area", args=[code])).json()
         for row in detail["indicators"]:

@@ -9,6 +9,7 @@ import pytest
 
 from opendata import publish
 from poverty_data.models import Round, VillageRoundStats
+from regions.models import Region
 
 # village: (families, poor desil 1-4)
 VILLAGES = {
@@ -32,6 +33,8 @@ def published(region_tree) -> SimpleNamespace:
         finalise_deadline=dt.date(2026, 6, 1),
         is_open=False,
     )
+    # Outlines, so the public map draws every area (the shape does not matter here).
+    Region.objects.filter(level__gte=3).update(outline=[[[1000, 1000, 10, 0, 0, 10]]])
     VillageRoundStats.objects.bulk_create(
         VillageRoundStats(round=rnd, village_code=code, families=f, poor4=p, poor5=p, desil_1=p, desil_6=f - p)
         for code, (f, p) in VILLAGES.items()

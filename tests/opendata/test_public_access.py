@@ -20,6 +20,8 @@ def _public_paths() -> list[str]:
     return [
         reverse("opendata:map"),
         reverse("opendata:map") + "?sektor=education&tahun=2026",
+        reverse("opendata:map_data"),
+        reverse("opendata:map_data") + "?tingkat=desa",
         reverse("opendata:area", args=["65"]),
         reverse("opendata:area", args=["65.01.01"]),
         reverse("opendata:area", args=["65.01.01.2005"]),
@@ -102,7 +104,7 @@ def test_no_personal_data_reaches_any_public_answer(demo_data):
     streets = {s for s in Family.objects.values_list("street", flat=True) if len(s) > 8}
     assert names and numbers
     codes = ["65", "65.01.01.2005"]
-    paths = _public_paths()[:2] + [reverse("opendata:area", args=[c]) for c in codes] + _public_paths()[5:]
+    paths = _public_paths()[:4] + [reverse("opendata:area", args=[c]) for c in codes] + _public_paths()[7:]
     for path in paths:
         response = client.get(path)
         assert response.status_code == 200, path

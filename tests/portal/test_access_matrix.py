@@ -455,6 +455,9 @@ MATRIX: dict[str, str] = {
     "opendata:map": """
         page  ok|405     ok|405     ok|405     ok|405     ok|405     ok|405     ok|405     ok|405
     """,
+    "opendata:map_data": """
+        page  ok|405     ok|405     ok|405     ok|405     ok|405     ok|405     ok|405     ok|405
+    """,
     "opendata:datasets": """
         page  ok|405     ok|405     ok|405     ok|405     ok|405     ok|405     ok|405     ok|405
     """,
