@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Min, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +29,8 @@ from . import suppression
 from .models import Area, AreaCsr, AreaFigures, Dataset, FeedEntry, Flag, Release
 
 DATASETS = ("areas", "indicators", "csr")
+# One refresh at a time (two tasks enqueued together would rebuild the same rows).
+REFRESH_LOCK = 160016
 
 
 def min_count() -> int:
@@ -47,6 +49,8 @@ class Summary:
 @transaction.atomic
 def summaries_refresh() -> Summary:
     """Rebuild every published table; a dataset's version and date move only when its content changed."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REFRESH_LOCK])
     now = timezone.now()
     regions = list(
         Region.objects.order_by("code").values("code", "bps_code", "name", "level", "kind", "parent__code", "outline")
