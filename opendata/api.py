@@ -8,7 +8,6 @@ Reads only the published tables (``selectors``).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Literal
 
 from django.http import HttpRequest
@@ -26,7 +25,6 @@ Shown = Literal["shown", "small", "secondary"]
 SectorCode = Literal[
     "education", "health", "entrepreneurship", "socio_economic", "environment", "infrastructure", "other"
 ]
-CODE = re.compile(r"65(?:\.[0-9]{2}){0,2}(?:\.[0-9]{4})?")
 Code = Annotated[str, StringConstraints(pattern=r"^65(\.[0-9]{2}){0,2}(\.[0-9]{4})?$")]
 LEVEL_NUMBERS = {name: number for number, name in selectors.LEVEL_NAMES.items()}
 
@@ -155,7 +153,7 @@ def areas(request: HttpRequest, level: Level | None = None, parent: Code | None 
 )
 @decorate_view(public())
 def area(request: HttpRequest, code: str):
-    found = selectors.area_get(code) if CODE.fullmatch(code) else None
+    found = selectors.area_get(code)
     if found is None:
         return Status(404, {"detail": _("No such region code.")})
     fresh = _fresh(request)

@@ -1,4 +1,4 @@
-"""The public map page's filters: a bad value is dropped (the page shows everything) with a message."""
+"""The public pages' filters: a bad value is dropped (the page shows everything) with a message."""
 
 from __future__ import annotations
 
@@ -9,15 +9,16 @@ from csr.models import Sector
 
 
 class MapFilter(forms.Form):
-    putaran = forms.IntegerField(label=_("Round"), required=False, min_value=1)
-    sektor = forms.ChoiceField(label=_("Sector"), required=False, choices=[("", _("All sectors")), *Sector.choices])
-    tahun = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+    """Round (the published ones), sector and year (those with CSR realised)."""
 
     def __init__(self, *args, releases=(), years=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["putaran"] = forms.TypedChoiceField(
             label=_("Round"), required=False, coerce=int, choices=[(r.round_id, r.name) for r in releases]
         )
+        self.fields["sektor"] = forms.ChoiceField(
+            label=_("Sector"), required=False, choices=[("", _("All sectors")), *Sector.choices]
+        )
         self.fields["tahun"] = forms.TypedChoiceField(
-            label=_("Year"), required=False, coerce=int, choices=[("", _("All years")), *((y, y) for y in years)]
+            label=_("Year"), required=False, coerce=int, choices=[("", _("All years")), *((y, str(y)) for y in years)]
         )

@@ -4,6 +4,7 @@ number of queries each, whatever the number of families: they never leave ``open
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -15,6 +16,7 @@ from csr.models import Sector
 from .models import Area, AreaCsr, AreaFigures, Dataset, FeedEntry, Release
 from .publish import min_count
 
+CODE = re.compile(r"65(?:\.[0-9]{2}){0,2}(?:\.[0-9]{4})?")
 LEVEL_NAMES = {1: "province", 2: "kabupaten_kota", 3: "kecamatan", 4: "desa_kelurahan"}
 LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -131,6 +133,9 @@ def release_chosen(all_releases: list[Release], value: str | None) -> Release | 
 
 
 def area_get(code: str) -> Area | None:
+    """The published area of a region code; None for anything else (a malformed code included)."""
+    if not CODE.fullmatch(code):
+        return None
     return Area.objects.filter(code=code).first()
 
 
@@ -168,9 +173,14 @@ def area_table(*, q: Q, release: Release | None, sector: str = "", year: int | N
     return AreaTable(rows=list(rows.values()))
 
 
-def map_rows(*, level: int, release: Release | None, sector: str = "", year: int | None = None) -> list[AreaRow]:
-    """The areas of ``level`` that have an outline, with their figures and CSR (three queries)."""
-    return area_table(q=Q(level=level, outline__isnull=False), release=release, sector=sector, year=year).rows
+def map_rows(
+    *, level: int, release: Release | None, parent: str = "", sector: str = "", year: int | None = None
+) -> list[AreaRow]:
+    """The areas of ``level`` (beneath ``parent``) that have an outline, with their figures and CSR (three queries)."""
+    q = Q(level=level, outline__isnull=False)
+    if parent:
+        q &= Q(code__startswith=f"{parent}.")
+    return area_table(q=q, release=release, sector=sector, year=year).rows
 
 
 def csr_years() -> list[int]:

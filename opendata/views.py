@@ -69,11 +69,15 @@ def map_page(request: HttpRequest) -> HttpResponse:
 @public(page=True)
 def map_data(request: HttpRequest) -> JsonResponse:
     """The public map (static/js/maps.js, regions.maps): the share of poor families per kecamatan, or per
-    village with ``?tingkat=desa``, from the published figures: a suppressed count leaves the area grey."""
+    village with ``?tingkat=desa``, beneath ``?induk=<code>`` when given, from the published figures: a
+    suppressed count leaves the area white."""
     _form, _releases, release, sector, year = _filters(request)
     level = 4 if request.GET.get("tingkat") == "desa" else 3
+    parent = request.GET.get("induk", "")
+    if parent and selectors.area_get(parent) is None:
+        raise Http404
     features = []
-    for row in selectors.map_rows(level=level, release=release, sector=sector, year=year):
+    for row in selectors.map_rows(level=level, release=release, parent=parent, sector=sector, year=year):
         fig = row.figures
         share = fig.poor_share if fig is not None else None
         small = f"< {min_count()}"

@@ -21,7 +21,7 @@ def _public_paths() -> list[str]:
         reverse("opendata:map"),
         reverse("opendata:map") + "?sektor=education&tahun=2026",
         reverse("opendata:map_data"),
-        reverse("opendata:map_data") + "?tingkat=desa",
+        reverse("opendata:map_data") + "?tingkat=desa&induk=65.01.01",
         reverse("opendata:area", args=["65"]),
         reverse("opendata:area", args=["65.01.01"]),
         reverse("opendata:area", args=["65.01.01.2005"]),
@@ -132,3 +132,11 @@ def test_closing_a_round_publishes_it_after_commit(published, province_staff, dj
     assert Dataset.objects.get(key="indicators").version == before + 1
     feed = Client().get(reverse("opendata:feed")).content.decode()
     assert "2026-II" in feed
+
+
+def test_a_map_of_an_unknown_or_malformed_area_is_not_found(published):
+    client = Client()
+    for parent in ("99.99", "65\x00", "x" * 300):
+        assert client.get(reverse("opendata:map_data"), {"induk": parent}).status_code == 404
+    kecamatan = client.get(reverse("opendata:map_data"), {"induk": "65.01.01", "tingkat": "desa"}).json()
+    assert {f["c"] for f in kecamatan["features"]} == {"65.01.01.1001", "65.01.01.2005"}
