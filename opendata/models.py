@@ -20,6 +20,13 @@ class Flag(models.TextChoices):
     SECONDARY = "secondary", _("hidden so a small count cannot be recovered")
 
 
+class PlainAreaManager(models.Manager):
+    """Areas without their outline (kilobytes each): every read but the map's."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().defer("outline")
+
+
 class Area(models.Model):
     """A region as published (province to village), with its Karang Taruna."""
 
@@ -32,6 +39,9 @@ class Area(models.Model):
     karang_taruna_class = models.CharField(_("Karang Taruna class"), max_length=12, blank=True)
     # The region's outline as regions stores it (regions.geometry), copied so the public map reads no other table.
     outline = models.JSONField(_("outline"), null=True, blank=True)
+
+    objects = models.Manager()
+    plain = PlainAreaManager()
 
     class Meta:
         ordering = ["code"]

@@ -136,7 +136,7 @@ def area_get(code: str) -> Area | None:
     """The published area of a region code; None for anything else (a malformed code included)."""
     if not CODE.fullmatch(code):
         return None
-    return Area.objects.filter(code=code).first()
+    return Area.plain.filter(code=code).first()
 
 
 @dataclass
@@ -153,9 +153,12 @@ class AreaTable:
     years: list[int] = field(default_factory=list)
 
 
-def area_table(*, q: Q, release: Release | None, sector: str = "", year: int | None = None) -> AreaTable:
-    """The areas matching ``q`` with their figures at ``release`` and CSR realised (filtered): three queries."""
-    areas = list(Area.objects.filter(q).order_by("code"))
+def area_table(
+    *, q: Q, release: Release | None, sector: str = "", year: int | None = None, outlines: bool = False
+) -> AreaTable:
+    """The areas matching ``q`` with their figures at ``release`` and CSR realised (filtered): three queries.
+    Outlines (kilobytes each) only for a map."""
+    areas = list((Area.objects if outlines else Area.plain).filter(q).order_by("code"))
     rows = {a.pk: AreaRow(area=a) for a in areas}
     if release is not None:
         for fig in AreaFigures.objects.filter(release=release, area_id__in=rows):
@@ -180,7 +183,7 @@ def map_rows(
     q = Q(level=level, outline__isnull=False)
     if parent:
         q &= Q(code__startswith=f"{parent}.")
-    return area_table(q=q, release=release, sector=sector, year=year).rows
+    return area_table(q=q, release=release, sector=sector, year=year, outlines=True).rows
 
 
 def csr_years() -> list[int]:
@@ -206,7 +209,7 @@ def ancestors(area: Area) -> list[Area]:
     while "." in code:
         code = code.rsplit(".", 1)[0]
         codes.append(code)
-    return list(Area.objects.filter(code__in=codes).order_by("code"))
+    return list(Area.plain.filter(code__in=codes).order_by("code"))
 
 
 def feed_entries(limit: int = 50) -> list[FeedEntry]:
@@ -221,7 +224,7 @@ def status_of(flag: str) -> str:
 
 
 def area_rows(*, level: int | None = None, parent: str = "", code: str = "") -> list[dict]:
-    qs = Area.objects.order_by("code")
+    qs = Area.plain.order_by("code")
     if code:
         qs = qs.filter(code=code)
     if level:
@@ -246,7 +249,11 @@ def _area_dict(a: Area) -> dict:
 def indicator_rows(
     *, release: Release | None = None, level: int | None = None, code: str = "", parent: str = ""
 ) -> list[dict]:
-    qs = AreaFigures.objects.select_related("release", "area").order_by("-release__period_end", "area__code")
+    qs = (
+        AreaFigures.objects.select_related("release", "area")
+        .defer("area__outline")
+        .order_by("-release__period_end", "area__code")
+    )
     if release is not None:
         qs = qs.filter(release=release)
     if level:
@@ -274,7 +281,7 @@ def indicator_rows(
 
 
 def csr_rows(*, level: int | None = None, code: str = "", sector: str = "", year: int | None = None) -> list[dict]:
-    qs = AreaCsr.objects.select_related("area").order_by("area__code", "-year", "sector")
+    qs = AreaCsr.objects.select_related("area").defer("area__outline").order_by("area__code", "-year", "sector")
     if level:
         qs = qs.filter(area__level=level)
     if code:
