@@ -205,6 +205,14 @@ def seed(ctx) -> None:
                 region.level < Level.DESA_KELURAHAN or region.code in DEMO_VILLAGES or generator.random() < 0.85
             )
             plan = _plan(generator, region, day)
+            if not part:  # the rest of the province: the board and its term, for the maps (a faster seed)
+                plan = {
+                    **plan,
+                    "officers": plan["officers"][:4],
+                    "programmes": [],
+                    "assistance": [],
+                    "partnerships": [],
+                }
             if registered and region.pk not in existing:
                 _create(user, region, plan)
                 created += 1

@@ -97,10 +97,8 @@
       layer.addTo(features);
       byCode[f.c] = layer;
     });
-    (data.background || []).forEach(function (f) { byCode[f.c].bringToFront(); });
-    if (data.marker) {
-      L.circleMarker(data.marker, { radius: 6, color: "#000", weight: 2, fillColor: colours.here || "#d55e00", fillOpacity: 1 }).addTo(map);
-    }
+    // Outlines of the kabupaten/kota over the coloured regions; a locator's filled ones stay beneath.
+    if (!data.marker) (data.background || []).forEach(function (f) { byCode[f.c].bringToFront(); });
     var fit = null;
     (data.fit || []).forEach(function (code) {
       if (byCode[code]) fit = fit ? fit.extend(byCode[code].getBounds()) : L.latLngBounds(byCode[code].getBounds().getSouthWest(), byCode[code].getBounds().getNorthEast());
@@ -110,6 +108,9 @@
       if (group.getLayers().length) fit = group.getBounds();
     }
     if (fit) map.fitBounds(fit, { padding: [8, 8] });
+    if (data.marker && fit) {  // after the map has a view: a circle marker is drawn in pixels
+      L.circleMarker(data.marker, { radius: 6, color: "#000", weight: 2, fillColor: colours.here || "#d55e00", fillOpacity: 1 }).addTo(map);
+    }
     container.classList.add("region-map-ready");
     return { map: map, byCode: byCode, data: data };
   }
@@ -147,27 +148,63 @@
     });
   }
 
+  // Leaflet is loaded when the first map comes into view (a same-origin script: the CSP allows it).
+  var leaflet = null;
+  function withLeaflet(container, then) {
+    if (!leaflet) {
+      leaflet = new Promise(function (resolve, reject) {
+        var css = document.createElement("link");
+        css.rel = "stylesheet";
+        css.href = container.getAttribute("data-leaflet-css");
+        document.head.appendChild(css);
+        var script = document.createElement("script");
+        script.src = container.getAttribute("data-leaflet-js");
+        script.onload = resolve;
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    return leaflet.then(then);
+  }
+
+  function load(container) {
+    var section = container.closest(".region-map-section");
+    var status = section.querySelector(".region-map-status");
+    withLeaflet(container, function () {
+      return fetch(container.getAttribute("data-url"), { credentials: "same-origin", headers: { Accept: "application/json" } });
+    })
+      .then(function (r) {
+        if (!r.ok) throw new Error(String(r.status));
+        return r.json();
+      })
+      .then(function (data) {
+        if (status) status.textContent = "";
+        var state = draw(container, data);
+        legend(section.querySelector(".region-map-legend"), data);
+        table(section.querySelector(".region-map-table-box"), data);
+        programmes(section, state);
+      })
+      .catch(function (error) {
+        if (status) status.textContent = container.getAttribute("data-error");
+        if (window.console) console.warn("map " + container.id + ": " + error);
+      });
+  }
+
   function init() {
-    if (typeof L === "undefined") return;
-    document.querySelectorAll(".region-map[data-url]").forEach(function (container) {
-      var section = container.closest(".region-map-section");
-      var status = section.querySelector(".region-map-status");
-      fetch(container.getAttribute("data-url"), { credentials: "same-origin", headers: { Accept: "application/json" } })
-        .then(function (r) {
-          if (!r.ok) throw new Error(String(r.status));
-          return r.json();
-        })
-        .then(function (data) {
-          if (status) status.textContent = "";
-          var state = draw(container, data);
-          legend(section.querySelector(".region-map-legend"), data);
-          table(section.querySelector(".region-map-table-box"), data);
-          programmes(section, state);
-        })
-        .catch(function () {
-          if (status) status.textContent = container.getAttribute("data-error");
-        });
+    var maps = document.querySelectorAll(".region-map[data-url]");
+    if (!("IntersectionObserver" in window)) {
+      maps.forEach(load);
+      return;
+    }
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) {
+          observer.unobserve(entry.target);
+          load(entry.target);
+        }
+      });
     });
+    maps.forEach(function (container) { observer.observe(container); });
   }
 
   if (document.readyState === "loading") {

@@ -41,7 +41,7 @@ def test_it_creates_the_province_its_five_kabupaten_and_one_user_per_role(demo_d
 def test_running_it_twice_changes_nothing(demo_data, settings):
     before = (Region.objects.count(), User.objects.count(), RoleAssignment.objects.count())
     settings.DEBUG = True
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", "--light", stdout=io.StringIO())  # the variant demo_data seeded
     assert (Region.objects.count(), User.objects.count(), RoleAssignment.objects.count()) == before
 
 

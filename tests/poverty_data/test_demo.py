@@ -7,11 +7,16 @@ from poverty_data.models import Family, Round, Submission, SubmissionState
 from poverty_data.selectors import review_queue
 
 
-def test_the_full_demo_has_about_twenty_thousand_families(db):
+def test_the_full_demo_covers_every_village_of_the_province_with_about_twenty_eight_thousand_families(db):
     from kaltara_portal.demo import DemoContext, seed_all
+    from regions.models import Region
 
     seed_all(DemoContext(log=lambda line: None))
-    assert 15_000 < Family.objects.count() < 25_000
+    assert 25_000 < Family.objects.count() < 32_000
+    villages = Region.objects.villages()
+    assert villages.count() == 482
+    assert villages.filter(families__isnull=True).count() == 0  # families in every village
+    assert villages.filter(outline__isnull=True).count() == 0
 
 
 def test_the_demo_has_families_rounds_and_something_for_each_demo_user(demo_data):
