@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts import policy
 
+from . import signals
 from .files import checked_upload
 from .matching import Context, remaining_need, score
 from .models import (
@@ -503,6 +504,7 @@ def realisation_report(
         _set_state(proposal=proposal, user=user, to_state=ProposalState.IN_PROGRESS, note=message)
     else:
         _event(proposal=proposal, actor=user, from_state=proposal.state, to_state=proposal.state, note=message)
+    signals.realisation_recorded_on_commit(realisation=realisation)
     return realisation
 
 

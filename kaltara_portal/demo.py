@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-APPS_IN_ORDER = ["regions", "accounts", "organisations", "poverty_data", "csr"]
+APPS_IN_ORDER = ["regions", "accounts", "organisations", "poverty_data", "csr", "opendata"]
 
 
 @dataclass

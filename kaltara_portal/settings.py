@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "poverty_data",
     "poverty_imports",
     "csr",
+    "opendata",
 ]
 
 MIDDLEWARE = [
@@ -275,6 +276,9 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Open data: counts below this are not published (opendata/suppression.py).
+OPENDATA_MIN_COUNT = env.int("OPENDATA_MIN_COUNT", default=5)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

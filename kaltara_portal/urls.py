@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
+from opendata.api import api as opendata_api
+
 from . import region_views, views
 
 urlpatterns = [
@@ -41,6 +43,8 @@ urlpatterns = [
     path("impor/", include("poverty_imports.urls")),
     path("csr/", include("csr.urls")),
     path("tugas/", include("jobs.urls")),
+    path("terbuka/", include("opendata.urls")),
+    path("api/terbuka/v1/", opendata_api.urls),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

@@ -20,6 +20,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from accounts import policy
+from core.uploads import check_upload
 from regions.identity import check_nik
 from regions.models import Region
 
@@ -43,7 +44,6 @@ from .models import (
     default_term_end,
     years_later,
 )
-from .uploads import check_upload
 
 
 def _assign(instance: Model, fields: dict[str, Any], allowed: Iterable[str]) -> None:

@@ -14,7 +14,7 @@ from django.core.validators import MaxLengthValidator
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from organisations.uploads import check_upload, extension_of
+from core.uploads import check_upload, extension_of
 from regions.identity import KecamatanCodes
 from regions.models import Level, Region
 
@@ -162,7 +162,7 @@ class VerifyForm(forms.Form):
     ALLOWED = ("pdf", "jpg", "jpeg", "png")
 
     def clean_minutes(self) -> Any:
-        """A PDF or a photo, checked by its content like every document (``organisations.uploads``)."""
+        """A PDF or a photo, checked by its content like every document (``core.uploads``)."""
         upload = self.cleaned_data["minutes"]
         if extension_of(upload.name or "") not in self.ALLOWED:
             raise forms.ValidationError(_("Upload a PDF, JPG or PNG file."))

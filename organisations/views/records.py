@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from core.uploads import ALLOWED, extension_of
+
 from .. import selectors, services
 from ..forms import AssessmentForm, AssistanceForm, DocumentForm, OfficerForm, PartnershipForm, ProgrammeForm, TermForm
 from ..models import ASPECTS, Assessment, Assistance, Document, Officer, Partnership, Programme, Term
-from ..uploads import ALLOWED, extension_of
 from .forms import fields, form_page
 
 EDIT = "organisation.edit"

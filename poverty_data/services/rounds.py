@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts import policy
 
-from .. import stats
+from .. import signals, stats
 from ..models import Round
 
 
@@ -52,4 +52,5 @@ def round_close(*, user: Any, round: Round) -> Round:  # noqa: A002 - the domain
     round.is_open = False
     round.save(update_fields=["is_open"])
     stats.village_round_stats_record(round=round)
+    signals.round_closed_on_commit(round=round)
     return round

@@ -21,7 +21,7 @@ from accounts.models import PersonalDataAccess
 from accounts.services import personal_data_access_log
 from accounts.views_support import flash_service_errors
 from core.exports import paginate
-from organisations.uploads import ALLOWED, extension_of
+from core.uploads import ALLOWED, extension_of
 
 from .. import selectors, services
 from ..checks import ChangeIssues, submission_issues

@@ -220,6 +220,9 @@ def build_samples(users: dict[str, Any]) -> Samples:
         s.add(f"proposal_{step}", **both(lambda side, st=step: {"pk": proposal[side].pk, "step": st}))
     s.add("round", {"pk": open_round.pk})
     s.add("reset_link", {"uidb64": "MQ", "token": "set-password"})
+    # Open data: public, the same for everyone (an area, a download).
+    s.add("open_area", {"code": HOME_VILLAGE.rsplit(".", 1)[0]})
+    s.add("open_download", {"dataset": "indicators", "fmt": "xlsx"})
     return s
 
 
@@ -325,7 +328,8 @@ def request(client, method: str, path: str, data: dict[str, Any] | None = None) 
 
 
 SIXTEEN_DIGITS = re.compile(r"(?<!\d)\d{16}(?!\d)")
-INLINE_TYPES = ("text/html", "application/json", "image/", "application/pdf")
+# The open-data Atom feed is read in place by feed readers.
+INLINE_TYPES = ("text/html", "application/json", "image/", "application/pdf", "application/atom+xml")
 
 
 def response_problems(response, identity_numbers: frozenset[str]) -> list[str]:

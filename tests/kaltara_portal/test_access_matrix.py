@@ -465,6 +465,48 @@ MATRIX: dict[str, str] = {
     "csr:impact": """
         page  L|L        ok|ro      ok|ro      403|403    403|403    403|403    403|403    ok|ro
     """,
+    "opendata:map": """
+        page  ok|405     ok|405     ok|405     ok|405     ok|405     ok|405     ok|405     ok|405
+    """,
+    "opendata:map_data": """
+        page  ok|405     ok|405     ok|405     ok|405     ok|405     ok|405     ok|405     ok|405
+    """,
+    "opendata:datasets": """
+        page  ok|405     ok|405     ok|405     ok|405     ok|405     ok|405     ok|405     ok|405
+    """,
+    "opendata:feed": """
+        page  ok|405     ok|405     ok|405     ok|405     ok|405     ok|405     ok|405     ok|405
+    """,
+    "opendata:area open_area": """
+        home  ok|405     ok|405     ok|405     ok|405     ok|405     ok|405     ok|405     ok|405
+    """,
+    "opendata:download open_download": """
+        home  ok|405     ok|405     ok|405     ok|405     ok|405     ok|405     ok|405     ok|405
+    """,
+    "opendata_api:areas": """
+        page  ok|405     ok|405     ok|405     ok|405     ok|405     ok|405     ok|405     ok|405
+    """,
+    "opendata_api:indicators": """
+        page  ok|405     ok|405     ok|405     ok|405     ok|405     ok|405     ok|405     ok|405
+    """,
+    "opendata_api:csr": """
+        page  ok|405     ok|405     ok|405     ok|405     ok|405     ok|405     ok|405     ok|405
+    """,
+    "opendata_api:rounds": """
+        page  ok|405     ok|405     ok|405     ok|405     ok|405     ok|405     ok|405     ok|405
+    """,
+    "opendata_api:datasets": """
+        page  ok|405     ok|405     ok|405     ok|405     ok|405     ok|405     ok|405     ok|405
+    """,
+    "opendata_api:openapi-json": """
+        page  ok|ro      ok|ro      ok|ro      ok|ro      ok|ro      ok|ro      ok|ro      ok|ro
+    """,
+    "opendata_api:api-root": """
+        page  404|404    404|404    404|404    404|404    404|404    404|404    404|404    404|404
+    """,
+    "opendata_api:area open_area": """
+        home  ok|405     ok|405     ok|405     ok|405     ok|405     ok|405     ok|405     ok|405
+    """,
     "jobs:list": """
         page  L|L        ok|ro      ok|ro      ok|ro      ok|ro      ok|ro      ok|ro      ok|ro
     """,
