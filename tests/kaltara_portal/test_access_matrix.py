@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
 from types import SimpleNamespace
 
 import pytest
@@ -568,10 +569,13 @@ def _check(expected: str, method: str, answer: tuple[int, str, list, object]) ->
 
 @pytest.fixture(scope="module")
 def demo(demo_seed, django_db_blocker, tmp_path_factory):
-    """The session's light demo and the samples, added for the module in a savepoint rolled back at its end."""
+    """The session's light demo and the samples, added for the module in a savepoint rolled back at its end.
+    The module's files go to a copy of the demo's (the minutes, the documents the demo uploaded)."""
+    media = tmp_path_factory.mktemp("media")
+    shutil.copytree(demo_seed.media, media, dirs_exist_ok=True)
     with (
         django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")),
+        override_settings(MEDIA_ROOT=media),
         transaction.atomic(),
     ):
         users = {u.username: u for u in User.objects.all()}
