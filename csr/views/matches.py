@@ -7,14 +7,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.views_support import allowed, flash_service_errors, form_saved
+from accounts.views_support import allowed, flash_service_errors, form_saved, unconfirmed
 from core.lists import list_page
 
 from .. import forms, lists, selectors, services
 from ..models import INCOME_SECTORS
+from ..money import rupiah
 
 
 @allowed("match.view")
@@ -31,8 +33,11 @@ def match_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose accept or decline."))
         return redirect("csr:proposal_detail", pk=match.proposal_id)
+    accept = form.cleaned_data["decision"] == "accept"
+    if accept and (question := _accept_question(request, match)) is not None:
+        return question
     try:
-        if form.cleaned_data["decision"] == "accept":
+        if accept:
             services.match_accept(user=request.user, match=match, note=form.cleaned_data["reason"])
             messages.success(request, _("Match accepted: the amount is committed."))
         else:
@@ -41,6 +46,26 @@ def match_decide(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         flash_service_errors(request, exc)
     return redirect("csr:proposal_detail", pk=match.proposal_id)
+
+
+def _accept_question(request: HttpRequest, match) -> HttpResponse | None:
+    """Accepting commits the company's money: say how much, to whom, before it is done."""
+    consequence = _(
+        "Accepting commits %(amount)s of the programme “%(programme)s” to the proposal “%(proposal)s” "
+        "(%(village)s). The amount is no longer available to other proposals, and the proposer may start the work."
+    ) % {
+        "amount": rupiah(match.amount),
+        "programme": match.programme.title,
+        "proposal": match.proposal.title,
+        "village": match.proposal.village.display_name,
+    }
+    return unconfirmed(
+        request,
+        question=_("Accept this match?"),
+        consequence=consequence,
+        action_label=_("Yes, commit %(amount)s") % {"amount": rupiah(match.amount)},
+        back_url=reverse("csr:proposal_detail", args=[match.proposal_id]),
+    )
 
 
 @login_required

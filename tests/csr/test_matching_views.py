@@ -80,9 +80,26 @@ def test_the_company_accepts_on_the_proposal_page(client, company_rep, proposal,
     client.force_login(company_rep)
     html = client.get(reverse("csr:proposal_detail", args=[proposal.pk])).content.decode()
     assert reverse("csr:match_decide", args=[match.pk]) in html
-    client.post(reverse("csr:match_decide", args=[match.pk]), {"decision": "accept", "reason": ""})
+    client.post(reverse("csr:match_decide", args=[match.pk]), {"decision": "accept", "reason": "", "confirmed": "yes"})
     match.refresh_from_db()
     assert match.state == "accepted"
+
+
+def test_accepting_asks_first_and_states_the_amount_in_rupiah(client, company_rep, proposal, programme, province_staff):
+    match = services.match_confirm(user=province_staff, proposal=proposal, programme=programme, amount=40_000_000)
+    client.force_login(company_rep)
+    url = reverse("csr:match_decide", args=[match.pk])
+    response = client.post(url, {"decision": "accept", "reason": "Siap didanai."})
+    html = response.content.decode()
+    assert response.status_code == 200 and "Terima pencocokan ini?" in html
+    assert "Rp 40.000.000" in html and programme.title in html
+    # The question carries the same decision and note into the confirming POST.
+    assert 'name="decision" value="accept"' in html and 'name="reason" value="Siap didanai."' in html
+    match.refresh_from_db()
+    assert match.state == "confirmed"
+    client.post(url, {"decision": "accept", "reason": "Siap didanai.", "confirmed": "yes"})
+    match.refresh_from_db()
+    assert match.state == "accepted" and match.reason == "Siap didanai."
 
 
 def test_the_company_declines_only_with_a_reason(client, company_rep, proposal, programme, province_staff):
@@ -142,3 +159,4 @@ def test_a_company_sees_only_its_own_programmes_in_a_proposal_ranking(
     make_programme(company=companies.other)
     client.force_login(company_rep)
     assert [s.programme.pk for s in client.get(matching_url(proposal)).context["ranked"]] == [programme.pk]
+
