@@ -160,3 +160,18 @@ def test_a_company_sees_only_its_own_programmes_in_a_proposal_ranking(
     client.force_login(company_rep)
     assert [s.programme.pk for s in client.get(matching_url(proposal)).context["ranked"]] == [programme.pk]
 
+
+def test_a_programme_of_another_sector_is_confirmed_only_under_a_warning(
+    client, province_staff, proposal, programme, make_programme
+):
+    other = make_programme(sector="health", title="Posyandu sehat")
+    client.force_login(province_staff)
+    html = client.get(matching_url(proposal)).content.decode()
+    warning = "Bidang berbeda: program ini mendanai Kesehatan"
+    assert html.count(warning) == 1 and "0 dari 25 poin" in html
+    # The warning sits in the other programme's form, not the same-sector one's.
+    other_card = html.split("Posyandu sehat", 1)[1]
+    assert warning in other_card.split("</section>", 1)[0]
+    # The rules allow it: confirming still works.
+    response = client.post(matching_url(proposal), {"programme": other.pk, "amount": "1000000", "note": ""})
+    assert response.status_code == 302 and Match.objects.filter(programme=other).exists()
