@@ -34,8 +34,10 @@ def match_decide(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose accept or decline."))
         return redirect("csr:proposal_detail", pk=match.proposal_id)
     accept = form.cleaned_data["decision"] == "accept"
-    if accept and (question := _accept_question(request, match)) is not None:
-        return question
+    # A decline without a reason is refused by the service below: no need to ask first.
+    if accept or form.cleaned_data["reason"].strip():
+        if (question := _decision_question(request, match, accept=accept)) is not None:
+            return question
     try:
         if accept:
             services.match_accept(user=request.user, match=match, note=form.cleaned_data["reason"])
@@ -48,22 +50,31 @@ def match_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("csr:proposal_detail", pk=match.proposal_id)
 
 
-def _accept_question(request: HttpRequest, match) -> HttpResponse | None:
-    """Accepting commits the company's money: say how much, to whom, before it is done."""
-    consequence = _(
-        "Accepting commits %(amount)s of the programme “%(programme)s” to the proposal “%(proposal)s” "
-        "(%(village)s). The amount is no longer available to other proposals, and the proposer may start the work."
-    ) % {
+def _decision_question(request: HttpRequest, match, *, accept: bool) -> HttpResponse | None:
+    """Accepting commits the company's money, declining ends the match: say how much, to whom, first."""
+    figures = {
         "amount": rupiah(match.amount),
         "programme": match.programme.title,
         "proposal": match.proposal.title,
         "village": match.proposal.village.display_name,
     }
+    if accept:
+        question, label = _("Accept this match?"), _("Yes, commit %(amount)s") % figures
+        consequence = _(
+            "Accepting commits %(amount)s of the programme “%(programme)s” to the proposal “%(proposal)s” "
+            "(%(village)s). The amount is no longer available to other proposals, and the proposer may start the work."
+        )
+    else:
+        question, label = _("Decline this match?"), _("Yes, decline")
+        consequence = _(
+            "Declining ends this match for good: the programme “%(programme)s” will not fund %(amount)s to the "
+            "proposal “%(proposal)s” (%(village)s), and the proposer reads your reason."
+        )
     return unconfirmed(
         request,
-        question=_("Accept this match?"),
-        consequence=consequence,
-        action_label=_("Yes, commit %(amount)s") % {"amount": rupiah(match.amount)},
+        question=question,
+        consequence=consequence % figures,
+        action_label=label,
         back_url=reverse("csr:proposal_detail", args=[match.proposal_id]),
     )
 

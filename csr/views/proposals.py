@@ -102,24 +102,36 @@ def proposal_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     proposal = selectors.proposal_get_for_user(user=request.user, pk=pk, action=services.TRANSITION_ACTION[step])
     form = forms.NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    if step == "withdraw" and (question := _withdraw_question(request, proposal)) is not None:
+    if step in FINAL_STEPS and (question := _step_question(request, proposal, step)) is not None:
         return question
     transition = partial(services.proposal_transition, user=request.user, proposal=proposal, name=step, note=note)
     service_done(request, transition, _("Proposal updated."))
     return redirect("csr:proposal_detail", pk=proposal.pk)
 
 
-def _withdraw_question(request: HttpRequest, proposal) -> HttpResponse | None:
-    """Withdrawing ends the proposal for good: say so, and what happens to its waiting matches."""
-    return unconfirmed(
-        request,
-        question=_("Withdraw this proposal?"),
-        consequence=_(
+# The steps after which the proposal cannot move again: each asks first, saying so.
+FINAL_STEPS = ("withdraw", "complete")
+
+
+def _step_question(request: HttpRequest, proposal, step: str) -> HttpResponse | None:
+    """A step that ends the proposal for good asks first: what it ends, and what else it changes."""
+    if step == "withdraw":
+        question, label = _("Withdraw this proposal?"), _("Yes, withdraw")
+        consequence = _(
             "The proposal “%(title)s” is withdrawn for good: it cannot be submitted again, and the matches still "
             "waiting for a company are declined."
         )
-        % {"title": proposal.title},
-        action_label=_("Yes, withdraw"),
+    else:
+        question, label = _("Mark this proposal as realised?"), _("Yes, mark as realised")
+        consequence = _(
+            "The proposal “%(title)s” is closed as realised: no further step is possible, and its realisation "
+            "reports count in the plan-versus-realisation and impact figures."
+        )
+    return unconfirmed(
+        request,
+        question=question,
+        consequence=consequence % {"title": proposal.title},
+        action_label=label,
         back_url=reverse("csr:proposal_detail", args=[proposal.pk]),
     )
 

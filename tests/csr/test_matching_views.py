@@ -108,7 +108,12 @@ def test_the_company_declines_only_with_a_reason(client, company_rep, proposal, 
     url = reverse("csr:match_decide", args=[match.pk])
     response = client.post(url, {"decision": "decline", "reason": ""}, follow=True)
     assert "Tuliskan alasan penolakan" in response.content.decode()
-    client.post(url, {"decision": "decline", "reason": "Anggaran dialihkan."})
+    response = client.post(url, {"decision": "decline", "reason": "Anggaran dialihkan."})
+    html = response.content.decode()
+    assert "Tolak pencocokan ini?" in html and "tidak akan mendanai Rp 1.000" in html
+    match.refresh_from_db()
+    assert match.state == "confirmed"
+    client.post(url, {"decision": "decline", "reason": "Anggaran dialihkan.", "confirmed": "yes"})
     match.refresh_from_db()
     assert match.state == "declined" and match.reason == "Anggaran dialihkan."
 
