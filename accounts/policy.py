@@ -49,6 +49,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.view": ADMIN | {Role.PROVINCE_STAFF},
     # jobs: everyone sees their own background jobs; administrators all of them
     "job.view": ALL_ROLES,
+    # a failed job is tried again by its owner (an administrator too, as it runs as its owner)
+    "job.retry": ALL_ROLES,
     # organisations (Karang Taruna registry, issue #3). An officer's grant is the region of
     # their Karang Taruna, so "organisation.edit" lets them keep their own organisation.
     "organisation.view": ADMIN | STAFF | {Role.KT_OFFICER, Role.VILLAGE_HEAD},

@@ -9,6 +9,9 @@ no app of ours). A view's access check is one line:
   an id: 404 outside the user's scope, 403 when visible but ``action`` is not allowed;
 * ``policy.require(user, action, obj)`` for a further action on an object already fetched.
 
+A one-click action whose consequence cannot be undone asks first: ``unconfirmed`` answers its POST
+with a page that states the consequence and posts the same fields again, confirmed (no JavaScript).
+
 A service refuses bad input with a ``ValidationError``; ``add_service_errors`` shows it on a
 form, ``flash_service_errors`` as messages on the next page.
 """
@@ -24,6 +27,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from . import policy
 
@@ -98,3 +102,34 @@ def service_done(request: HttpRequest, call: Callable[[], Any], message: str) ->
         return False
     messages.success(request, message)
     return True
+
+
+CONFIRMED = "confirmed"
+
+
+def unconfirmed(
+    request: HttpRequest, *, question: str, consequence: str, action_label: str, back_url: str
+) -> HttpResponse | None:
+    """None once the user has confirmed this POST; otherwise the page that asks them.
+
+    The page says ``consequence`` in words (an amount in rupiah, what closes or disappears) and
+    carries the POST's own fields into its form, so the second POST does exactly what the first
+    asked. Call it after the access check: a user who may not act gets 403/404, not the question.
+    """
+    if request.POST.get(CONFIRMED) == "yes":
+        return None
+    fields = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in ("csrfmiddlewaretoken", CONFIRMED)
+        for value in values
+    ]
+    context = {
+        "question": question,
+        "consequence": consequence,
+        "action_label": action_label,
+        "back_url": back_url,
+        "fields": fields,
+        "confirmed": CONFIRMED,
+    }
+    return render(request, "confirm.html", context)

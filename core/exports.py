@@ -3,7 +3,7 @@
 A list view builds its filtered queryset, then either renders a page or, when
 ``export_format(request)`` says so, returns ``export_response(...)`` with the same rows.
 Exports stream: CSV row by row, XLSX through openpyxl's write-only mode into a
-spooled temporary file, so memory stays bounded. Cells that a spreadsheet would read
+spooled temporary file (``xlsx_file``, also for other downloads), so memory stays bounded. Cells that a spreadsheet would read
 as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) are
 neutralised with a leading apostrophe.
 """
@@ -22,10 +22,12 @@ from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from .db_router import iterate_on_replica
 
 FORMATS = ("csv", "xlsx")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PER_PAGE = 25
 
@@ -93,17 +95,34 @@ def export_response(
         return response
     if fmt != "xlsx":
         raise ValueError(fmt)
+    spool = xlsx_file(header, rows, sheet_title=sheet_title)
+    return FileResponse(spool, as_attachment=True, filename=f"{base}.xlsx", content_type=XLSX_CONTENT_TYPE)
+
+
+def xlsx_file(
+    header: Sequence[Any], rows: Iterable[Sequence[Any]], *, sheet_title: str = "Data", text: bool = False
+) -> tempfile.SpooledTemporaryFile:
+    """``rows`` under ``header`` as an XLSX workbook (openpyxl write-only), rewound; cells neutralised.
+
+    ``text=True`` writes every cell as text in a text-formatted ("@") cell, so Excel keeps a
+    16-digit NIK or No. KK whole (a number cell keeps only 15 significant digits), also when the
+    user edits the cell and saves the file again.
+    """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title[:31])
     sheet.append([safe_cell(h) for h in header])
     for row in rows:
-        sheet.append([safe_cell(v) for v in row])
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
+        if text:
+            sheet.append([_text_cell(sheet, v) for v in row])
+        else:
+            sheet.append([safe_cell(v) for v in row])
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - the caller closes it
     workbook.save(spool)
     spool.seek(0)
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=f"{base}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return spool
+
+
+def _text_cell(sheet: Any, value: Any) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=str(_csv_text(safe_cell(value))))
+    cell.number_format = "@"
+    return cell

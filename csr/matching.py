@@ -76,6 +76,11 @@ class Scored:
     def eligible(self) -> bool:
         return self.programme.covers(self.proposal.village.code)
 
+    @property
+    def other_sector(self) -> bool:
+        """The programme funds another sector than the proposal's (allowed, worth a warning)."""
+        return self.programme.sector != self.proposal.sector
+
 
 @dataclass
 class Context:

@@ -68,6 +68,8 @@ class Job(models.Model):
     total = models.PositiveIntegerField(_("total"), default=0)
     message = models.TextField(_("message"), blank=True)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
+    # The Django task that runs the job (its module path): what "Try again" enqueues once more.
+    task = models.CharField(_("task"), max_length=200, blank=True)
     result_file = models.FileField(_("result"), upload_to="jobs/%Y/%m/", blank=True)
     result_name = models.CharField(_("result file name"), max_length=200, blank=True)
     detail_url = models.CharField(_("where to see the outcome"), max_length=300, blank=True)
@@ -96,6 +98,11 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def retryable(self) -> bool:
+        """A failed job whose task is known can be tried again (``jobs.services.job_retry``)."""
+        return self.status == JobStatus.FAILED and bool(self.task)
 
     @property
     def result_access(self) -> ResultAccess | None:

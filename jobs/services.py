@@ -1,4 +1,4 @@
-"""Writes to jobs: create and enqueue, report progress, finish or fail."""
+"""Writes to jobs: create and enqueue, report progress, finish or fail, try a failed job again."""
 
 from __future__ import annotations
 
@@ -6,11 +6,14 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import File
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from accounts import policy
 from accounts.models import PersonalDataAccess
 from accounts.services import personal_data_access_log
 
@@ -25,7 +28,27 @@ def job_start(*, owner: Any, kind: str, title: str, task: Any, params: dict | No
     The title is cut to fit its column: it often quotes a file name, and those can be long.
     """
     title = title[: Job._meta.get_field("title").max_length]
-    job = Job.objects.create(owner=owner, kind=kind, title=title, params=params or {})
+    job = Job.objects.create(owner=owner, kind=kind, title=title, params=params or {}, task=task.module_path)
+    transaction.on_commit(lambda: task.enqueue(job_id=str(job.pk)))
+    return job
+
+
+@transaction.atomic
+def job_retry(*, user: Any, job: Job) -> Job:
+    """Enqueue a failed job's task once more, for the same job (its page follows it again).
+
+    Only its owner (or an administrator) may; the task runs as the owner and checks the policy
+    itself, as the first time.
+    """
+    policy.require(user, "job.retry", job)
+    job = Job.objects.select_for_update().get(pk=job.pk)
+    if job.status != JobStatus.FAILED:
+        raise ValidationError(_("Only a failed job can be tried again."))
+    if not job.task:
+        raise ValidationError(_("This job cannot be tried again here: start it again where you started it."))
+    task = import_string(job.task)
+    job.status, job.done, job.message, job.started_at, job.finished_at = JobStatus.QUEUED, 0, "", None, None
+    job.save(update_fields=["status", "done", "message", "started_at", "finished_at"])
     transaction.on_commit(lambda: task.enqueue(job_id=str(job.pk)))
     return job
 
@@ -117,18 +140,38 @@ def job_run(job_id: str, work: Callable[[Job], None]) -> None:
     job.save(update_fields=["status", "started_at"])
     try:
         work(job)
-    except Exception:
+    except Exception as exc:
         logger.exception("job failed kind=%s job=%s", job.kind, job.pk)
-        job_fail(
-            job=job,
-            message=_(
-                "The job stopped because of an unexpected error. Nothing was changed; try again or tell the administrator."
-            ),
-        )
+        job.refresh_from_db(fields=["message"])
+        job_fail(job=job, message=failure_message(job=job, error=exc))
         return
     job.refresh_from_db(fields=["status"])
     if not job.finished:
         job_finish(job=job)
+
+
+def failure_message(*, job: Job, error: Exception) -> str:
+    """What a failed job tells its owner, in plain words: which job, at which step, what kind of
+    trouble, and what to do. Never the error's own text (it may quote personal data) nor a traceback."""
+    if isinstance(error, FileNotFoundError):
+        cause = _("a file it needs is missing from the portal's storage")
+    elif isinstance(error, OSError):
+        cause = _("the portal could not read or write a file")
+    elif isinstance(error, DatabaseError):
+        cause = _("the database did not answer in time or refused the change")
+    else:
+        cause = _("an unexpected error in the portal")
+    step = job.message.strip()
+    if step:
+        what = _("“%(title)s” stopped during the step “%(step)s”, because of %(cause)s.") % {
+            "title": job.title, "step": step, "cause": cause,
+        }  # fmt: skip
+    else:
+        what = _("“%(title)s” stopped before it began its work, because of %(cause)s.") % {
+            "title": job.title, "cause": cause,
+        }  # fmt: skip
+    advice = _("Nothing was changed. Press “Try again”; if it fails again, tell the administrator.")
+    return f"{what} {advice}"
 
 
 def worker_heartbeat_record(*, worker_id: str, hostname: str, pid: int, started_at: Any) -> None:

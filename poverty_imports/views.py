@@ -97,10 +97,11 @@ def import_report(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 def import_rejected(request: HttpRequest, pk: int) -> FileResponse:
     # The rejected rows carry names and NIKs: only for the uploader (and administrators).
     batch = _batch_for(request, pk, "import.run")
-    content = rejected_rows_file(batch)
-    if content is None:
+    rejected = rejected_rows_file(batch)
+    if rejected is None:
         raise Http404
-    return FileResponse(content, as_attachment=True, filename=f"baris-ditolak-impor-{batch.pk}.csv")
+    content, extension = rejected
+    return FileResponse(content, as_attachment=True, filename=f"baris-ditolak-impor-{batch.pk}.{extension}")
 
 
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:

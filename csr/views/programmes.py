@@ -7,15 +7,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import policy
-from accounts.views_support import allowed, flash_service_errors, form_saved
+from accounts.views_support import allowed, flash_service_errors, form_saved, unconfirmed
 from core.lists import list_page
 
 from .. import forms, lists, matching, selectors, services
 from ..models import ProgrammeStatus
+from ..money import rupiah
 
 
 @allowed("programme.view")
@@ -80,6 +82,8 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def programme_status(request: HttpRequest, pk: int) -> HttpResponse:
     programme = selectors.programme_get_for_user(user=request.user, pk=pk, action="programme.edit")
     status = forms.ProgrammeStatusForm(request.POST).status_value()
+    if status == ProgrammeStatus.CLOSED and (question := _close_question(request, programme)) is not None:
+        return question
     try:
         services.programme_set_status(user=request.user, programme=programme, status=status)
     except ValidationError as exc:
@@ -87,6 +91,22 @@ def programme_status(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Programme status: %(status)s.") % {"status": programme.get_status_display()})
     return redirect("csr:programme_detail", pk=programme.pk)
+
+
+def _close_question(request: HttpRequest, programme) -> HttpResponse | None:
+    """Closing stops the programme's intake: say what closes before it is done."""
+    consequence = _(
+        "The programme “%(title)s” stops receiving proposals: it leaves the public catalogue and the province can no "
+        "longer match proposals to it. Matches already accepted (%(committed)s) stay committed. "
+        "You can open it again later."
+    ) % {"title": programme.title, "committed": rupiah(selectors.programme_with_budget(programme=programme).committed)}
+    return unconfirmed(
+        request,
+        question=_("Close the programme?"),
+        consequence=consequence,
+        action_label=_("Yes, close the programme"),
+        back_url=reverse("csr:programme_detail", args=[programme.pk]),
+    )
 
 
 @login_required

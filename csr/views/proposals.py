@@ -9,11 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import policy
-from accounts.views_support import allowed, form_saved, service_done
+from accounts.views_support import allowed, form_saved, service_done, unconfirmed
 from core.lists import list_page
 
 from .. import forms, lists, matching, selectors, services
@@ -101,9 +102,38 @@ def proposal_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     proposal = selectors.proposal_get_for_user(user=request.user, pk=pk, action=services.TRANSITION_ACTION[step])
     form = forms.NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
+    if step in FINAL_STEPS and (question := _step_question(request, proposal, step)) is not None:
+        return question
     transition = partial(services.proposal_transition, user=request.user, proposal=proposal, name=step, note=note)
     service_done(request, transition, _("Proposal updated."))
     return redirect("csr:proposal_detail", pk=proposal.pk)
+
+
+# The steps after which the proposal cannot move again: each asks first, saying so.
+FINAL_STEPS = ("withdraw", "complete")
+
+
+def _step_question(request: HttpRequest, proposal, step: str) -> HttpResponse | None:
+    """A step that ends the proposal for good asks first: what it ends, and what else it changes."""
+    if step == "withdraw":
+        question, label = _("Withdraw this proposal?"), _("Yes, withdraw")
+        consequence = _(
+            "The proposal “%(title)s” is withdrawn for good: it cannot be submitted again, and the matches still "
+            "waiting for a company are declined."
+        )
+    else:
+        question, label = _("Mark this proposal as realised?"), _("Yes, mark as realised")
+        consequence = _(
+            "The proposal “%(title)s” is closed as realised: no further step is possible, and its realisation "
+            "reports count in the plan-versus-realisation and impact figures."
+        )
+    return unconfirmed(
+        request,
+        question=question,
+        consequence=consequence % {"title": proposal.title},
+        action_label=label,
+        back_url=reverse("csr:proposal_detail", args=[proposal.pk]),
+    )
 
 
 @login_required

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from accounts.views_support import unconfirmed
 from core.uploads import ALLOWED, extension_of
 
 from .. import selectors, services
@@ -70,6 +71,16 @@ def officer_form(request: HttpRequest, pk: int | None = None, term_pk: int | Non
 @require_POST
 def officer_delete(request: HttpRequest, pk: int) -> HttpResponse:
     officer = _record(request, Officer, pk)
+    question = unconfirmed(
+        request,
+        question=_("Remove this officer?"),
+        consequence=_("%(name)s (%(position)s) is removed from the term %(term)s. The change history keeps the record.")
+        % {"name": officer.name, "position": officer.get_position_display(), "term": officer.term},
+        action_label=_("Yes, remove"),
+        back_url=_detail_url(officer.term.organisation_id),
+    )
+    if question is not None:
+        return question
     services.officer_delete(user=request.user, officer=officer)
     messages.success(request, _("The officer was removed."))
     return redirect("organisations:detail", pk=officer.term.organisation_id)
@@ -220,6 +231,16 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 def document_delete(request: HttpRequest, pk: int) -> HttpResponse:
     document = _record(request, Document, pk)
+    question = unconfirmed(
+        request,
+        question=_("Delete this document?"),
+        consequence=_("The file “%(title)s” is deleted from the portal and cannot be downloaded again.")
+        % {"title": document.title},
+        action_label=_("Yes, delete"),
+        back_url=_detail_url(document.organisation_id),
+    )
+    if question is not None:
+        return question
     services.document_delete(user=request.user, document=document)
     messages.success(request, _("The document was deleted."))
     return redirect("organisations:detail", pk=document.organisation_id)

@@ -27,6 +27,10 @@ def run_import(job_id: str) -> None:
 
 def _import(job: Job) -> None:
     batch = ImportBatch.objects.select_related("created_by", "round", "village").get(pk=job.params["batch"])
+    detail_url = reverse("poverty_imports:detail", args=[batch.pk])
+    if batch.status == ImportStatus.IMPORTED:  # tried again after its changes had landed: never write them twice
+        job_finish(job=job, message=_("This file was already imported."), detail_url=detail_url)
+        return
     with batch.file.open("rb") as handle:
         total = estimate_rows(handle, batch.file_kind)
     job_progress(job=job, done=0, total=total, message=_("Reading the file"))
@@ -39,7 +43,7 @@ def _import(job: Job) -> None:
         message = batch.file_error or _("Refused: %(errors)d error(s); nothing was imported.") % {
             "errors": batch.errors
         }
-    job_finish(job=job, message=message, detail_url=reverse("poverty_imports:detail", args=[batch.pk]))
+    job_finish(job=job, message=message, detail_url=detail_url)
 
 
 @task

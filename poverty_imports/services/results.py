@@ -1,4 +1,5 @@
-"""What an import leaves for its uploader: the report of its issues and the rows left out, as CSV."""
+"""What an import leaves for its uploader: the report of its issues (CSV) and the rows left out, in the
+format of the uploaded file (CSV, or XLSX with text cells)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import polars as pl
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
-from core.exports import safe_cell
+from core.exports import safe_cell, xlsx_file
 
 from ..checks import ERROR, WARNING
 from ..models import ImportBatch
@@ -50,9 +52,11 @@ def _chunks(queryset, size: int = 2000):
         yield chunk
 
 
-def rejected_rows_file(batch: ImportBatch) -> ContentFile | None:
-    """The rows that were left out, as a CSV with the file's own columns plus the reasons, to fix and upload again.
-    Every cell is neutralised: the rows are the uploader's, and may hold formulas."""
+def rejected_rows_file(batch: ImportBatch) -> tuple[File, str] | None:
+    """The rows that were left out, with the file's own columns plus the reasons, to fix and upload again;
+    returned with its extension. An XLSX upload gets an XLSX back whose cells are text (Excel would round a
+    16-digit NIK or No. KK read as a number), a CSV upload a CSV. Every cell is neutralised: the rows are
+    the uploader's, and may hold formulas."""
     bad_rows: dict[int, list[str]] = defaultdict(list)
     for row, message in batch.issues.filter(severity=ERROR, row__gt=0).values_list("row", "message"):
         bad_rows[row].append(message)
@@ -61,20 +65,25 @@ def rejected_rows_file(batch: ImportBatch) -> ContentFile | None:
             bad_rows[row].append(message)
     if not bad_rows or not batch.file:
         return None
-    out = io.StringIO()
-    writer = csv.writer(out)
     wanted = pl.Series(sorted(bad_rows), dtype=pl.Int64)
+    lines: list[list[str]] = []
     with batch.file.open("rb") as handle:
         try:
             source, frames = read_frames(handle, village_given=batch.village_id is not None, sheet=batch.sheet or None)
-            writer.writerow([*(_cell(c) for c in source.columns), "alasan"])
+            header = [*(_cell(c) for c in source.columns), "alasan"]
             for frame in frames:
                 for values in frame.filter(pl.col("row").is_in(wanted.implode())).iter_rows():
                     row, cells = values[0], values[1:]
-                    writer.writerow([*(_cell(c) for c in cells), _cell(" | ".join(bad_rows[row]))])
+                    lines.append([*(_cell(c) for c in cells), _cell(" | ".join(bad_rows[row]))])
         except ImportFileError:
             return None
-    return ContentFile(("\ufeff" + out.getvalue()).encode("utf-8"))
+    if source.kind == "xlsx":
+        return File(xlsx_file(header, lines, sheet_title=_("Rejected rows"), text=True)), "xlsx"
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(lines)
+    return ContentFile(("\ufeff" + out.getvalue()).encode("utf-8")), "csv"
 
 
 def _cell(value: Any) -> str:

@@ -104,6 +104,15 @@ def test_the_catalogue_is_public_and_shows_open_programmes_without_personal_data
     assert officer.username not in html and officer.last_name not in html and proposal.title not in html
 
 
+def test_the_catalogue_links_the_anonymous_to_the_login_page_and_back(client, officer):
+    catalogue = reverse("csr:catalogue")
+    html = client.get(catalogue).content.decode()
+    login = f"{reverse('accounts:login')}?next={catalogue}"
+    assert f'href="{login}"' in html and "Masuk untuk mengajukan usulan" in html
+    client.force_login(officer)
+    assert "Masuk untuk mengajukan usulan" not in client.get(catalogue).content.decode()
+
+
 def test_the_catalogue_keeps_a_flat_query_count(client, make_programme, django_assert_max_num_queries):
     make_programme()
     with django_assert_max_num_queries(10) as few:

@@ -80,9 +80,26 @@ def test_the_company_accepts_on_the_proposal_page(client, company_rep, proposal,
     client.force_login(company_rep)
     html = client.get(reverse("csr:proposal_detail", args=[proposal.pk])).content.decode()
     assert reverse("csr:match_decide", args=[match.pk]) in html
-    client.post(reverse("csr:match_decide", args=[match.pk]), {"decision": "accept", "reason": ""})
+    client.post(reverse("csr:match_decide", args=[match.pk]), {"decision": "accept", "reason": "", "confirmed": "yes"})
     match.refresh_from_db()
     assert match.state == "accepted"
+
+
+def test_accepting_asks_first_and_states_the_amount_in_rupiah(client, company_rep, proposal, programme, province_staff):
+    match = services.match_confirm(user=province_staff, proposal=proposal, programme=programme, amount=40_000_000)
+    client.force_login(company_rep)
+    url = reverse("csr:match_decide", args=[match.pk])
+    response = client.post(url, {"decision": "accept", "reason": "Siap didanai."})
+    html = response.content.decode()
+    assert response.status_code == 200 and "Terima pencocokan ini?" in html
+    assert "Rp 40.000.000" in html and programme.title in html
+    # The question carries the same decision and note into the confirming POST.
+    assert 'name="decision" value="accept"' in html and 'name="reason" value="Siap didanai."' in html
+    match.refresh_from_db()
+    assert match.state == "confirmed"
+    client.post(url, {"decision": "accept", "reason": "Siap didanai.", "confirmed": "yes"})
+    match.refresh_from_db()
+    assert match.state == "accepted" and match.reason == "Siap didanai."
 
 
 def test_the_company_declines_only_with_a_reason(client, company_rep, proposal, programme, province_staff):
@@ -91,7 +108,12 @@ def test_the_company_declines_only_with_a_reason(client, company_rep, proposal, 
     url = reverse("csr:match_decide", args=[match.pk])
     response = client.post(url, {"decision": "decline", "reason": ""}, follow=True)
     assert "Tuliskan alasan penolakan" in response.content.decode()
-    client.post(url, {"decision": "decline", "reason": "Anggaran dialihkan."})
+    response = client.post(url, {"decision": "decline", "reason": "Anggaran dialihkan."})
+    html = response.content.decode()
+    assert "Tolak pencocokan ini?" in html and "tidak akan mendanai Rp 1.000" in html
+    match.refresh_from_db()
+    assert match.state == "confirmed"
+    client.post(url, {"decision": "decline", "reason": "Anggaran dialihkan.", "confirmed": "yes"})
     match.refresh_from_db()
     assert match.state == "declined" and match.reason == "Anggaran dialihkan."
 
@@ -142,3 +164,19 @@ def test_a_company_sees_only_its_own_programmes_in_a_proposal_ranking(
     make_programme(company=companies.other)
     client.force_login(company_rep)
     assert [s.programme.pk for s in client.get(matching_url(proposal)).context["ranked"]] == [programme.pk]
+
+
+def test_a_programme_of_another_sector_is_confirmed_only_under_a_warning(
+    client, province_staff, proposal, programme, make_programme
+):
+    other = make_programme(sector="health", title="Posyandu sehat")
+    client.force_login(province_staff)
+    html = client.get(matching_url(proposal)).content.decode()
+    warning = "Bidang berbeda: program ini mendanai Kesehatan"
+    assert html.count(warning) == 1 and "0 dari 25 poin" in html
+    # The warning sits in the other programme's form, not the same-sector one's.
+    other_card = html.split("Posyandu sehat", 1)[1]
+    assert warning in other_card.split("</section>", 1)[0]
+    # The rules allow it: confirming still works.
+    response = client.post(matching_url(proposal), {"programme": other.pk, "amount": "1000000", "note": ""})
+    assert response.status_code == 302 and Match.objects.filter(programme=other).exists()

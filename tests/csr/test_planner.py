@@ -101,6 +101,9 @@ def test_the_planner_page_shows_both_totals_and_staff_turn_suggestions_into_matc
     html = response.content.decode()
     assert response.context["plan"].poor_reached == 40 and response.context["greedy"].poor_reached == 10
     assert "Tujuan: memaksimalkan jumlah keluarga miskin" in html
+    # Plain words: no jargon ("alokasi rakus") nor proverb ("Siapa cepat dia dapat") for the baseline.
+    assert "Menurut urutan usulan masuk" in html and "Cara saran disusun" in html
+    assert "rakus" not in html.lower() and "siapa cepat" not in html.lower()
     response = client.post(reverse("csr:planner"), {"pair": [f"{second.pk}-{programme.pk}"]})
     assert response.status_code == 302
     match = Match.objects.get()

@@ -104,6 +104,21 @@ def test_the_representative_opens_and_closes_the_programme(client, company_rep, 
     assert "Status program tidak dikenal." in response.content.decode()
 
 
+def test_closing_a_programme_asks_first_and_says_what_closes(client, company_rep, make_programme):
+    programme = make_programme(status="open")
+    client.force_login(company_rep)
+    url = reverse("csr:programme_status", args=[programme.pk])
+    response = client.post(url, {"status": "closed"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "Tutup program ini?" in html
+    assert "berhenti menerima usulan" in html and "Rp 0" in html
+    programme.refresh_from_db()
+    assert programme.status == "open"
+    client.post(url, {"status": "closed", "confirmed": "yes"})
+    programme.refresh_from_db()
+    assert programme.status == "closed"
+
+
 def test_the_company_sees_ranked_proposals_of_its_regions_only(
     client, company_rep, programme, proposal, other_proposal
 ):

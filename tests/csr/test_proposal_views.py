@@ -136,6 +136,34 @@ def test_the_officer_submits_with_a_button_and_staff_cannot_submit_for_them(
     assert draft.state == "submitted"
 
 
+def test_withdrawing_asks_first_and_says_it_is_for_good(client, officer, other_officer, proposal):
+    url = reverse("csr:proposal_step", args=[proposal.pk, "withdraw"])
+    client.force_login(other_officer)
+    assert client.post(url).status_code == 404
+    client.force_login(officer)
+    response = client.post(url, {"note": "Dana desa mencukupi."})
+    html = response.content.decode()
+    assert response.status_code == 200 and "Tarik usulan ini?" in html and "tidak dapat diajukan lagi" in html
+    proposal.refresh_from_db()
+    assert proposal.state == "submitted"
+    client.post(url, {"note": "Dana desa mencukupi.", "confirmed": "yes"})
+    proposal.refresh_from_db()
+    assert proposal.state == "withdrawn"
+
+
+def test_marking_a_proposal_realised_asks_first(client, province_staff, make_proposal):
+    proposal = make_proposal(state="in_progress")
+    url = reverse("csr:proposal_step", args=[proposal.pk, "complete"])
+    client.force_login(province_staff)
+    html = client.post(url, {"note": ""}).content.decode()
+    assert "Tandai usulan ini terealisasi?" in html and "tidak ada tahap lanjutan lagi" in html
+    proposal.refresh_from_db()
+    assert proposal.state == "in_progress"
+    client.post(url, {"note": "", "confirmed": "yes"})
+    proposal.refresh_from_db()
+    assert proposal.state == "realised"
+
+
 def test_an_unknown_step_is_404(client, officer, proposal):
     client.force_login(officer)
     assert client.post(reverse("csr:proposal_step", args=[proposal.pk, "teleport"])).status_code == 404

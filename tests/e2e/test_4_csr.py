@@ -72,6 +72,9 @@ def test_a_programme_is_published_matched_accepted_realised_and_shown_on_the_boa
     j.follow(re.compile(PROPOSAL))
     j.page.locator("main form[action*='/keputusan/'] [name=reason]").fill("Siap didanai tahun 2027.")
     j.press("Terima", exact=True)
+    # The confirmation page states the amount in rupiah before anything is committed.
+    assert "Rp 100.000.000" in j.page.locator("#consequence").inner_text(), j.text()
+    j.press(re.compile("^Ya, ikat"))
     assert "diterima" in j.messages().lower() or "Diterima" in j.text(), j.messages()
     j.shot("accepted")
 

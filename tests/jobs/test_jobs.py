@@ -9,7 +9,7 @@ from jobs.models import Job, JobStatus
 from jobs.services import job_start
 from tests.factories import JobFactory
 
-from .tasks_for_tests import count_to_three, explode
+from .tasks_for_tests import count_to_three, explode, flaky
 
 
 @pytest.fixture
@@ -59,8 +59,62 @@ def test_a_failed_job_says_so_without_leaking_what_went_wrong(
     assert job.status == JobStatus.FAILED
     client.force_login(officer)
     html = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
-    assert "Tugas berhenti karena kesalahan tak terduga" in html
+    assert "“Menghitung sampai tiga” berhenti sebelum mulai bekerja karena galat tak terduga di portal." in html
+    assert "Tidak ada yang berubah." in html and "Traceback" not in html and "RuntimeError" not in html
     assert "6501014107900003" not in html
+
+
+def start_flaky(user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_start(owner=user, kind="test", title="Impor daftar.xlsx", task=flaky, params={"missing": True})
+    job.refresh_from_db()
+    return job
+
+
+def test_a_failed_job_says_which_step_failed_and_why_and_offers_to_try_again(
+    client, officer, media, django_capture_on_commit_callbacks
+):
+    job = start_flaky(officer, django_capture_on_commit_callbacks)
+    assert job.status == JobStatus.FAILED and job.retryable
+    client.force_login(officer)
+    html = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert (
+        "“Impor daftar.xlsx” berhenti pada tahap “Membaca berkas” karena berkas yang dibutuhkannya tidak ada"
+        " di penyimpanan portal." in html
+    )
+    assert "6501014107900003" not in html and "FileNotFoundError" not in html
+    assert f'action="{reverse("jobs:retry", args=[job.pk])}"' in html and "Coba lagi" in html
+
+
+def test_the_owner_tries_a_failed_job_again_and_the_same_job_runs(
+    client, officer, media, django_capture_on_commit_callbacks
+):
+    job = start_flaky(officer, django_capture_on_commit_callbacks)
+    Job.objects.filter(pk=job.pk).update(params={"missing": False})  # the cause is fixed
+    client.force_login(officer)
+    assert client.get(reverse("jobs:retry", args=[job.pk])).status_code == 405
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("jobs:retry", args=[job.pk]), follow=True)
+    assert "Tugas masuk antrean lagi." in response.content.decode()
+    job.refresh_from_db()
+    assert Job.objects.count() == 1 and job.status == JobStatus.DONE and job.message == "Selesai."
+    assert "Coba lagi" not in client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+
+
+def test_only_the_owner_tries_again_and_only_a_failed_job(
+    client, officer, other_officer, media, django_capture_on_commit_callbacks
+):
+    failed = start_flaky(officer, django_capture_on_commit_callbacks)
+    client.force_login(other_officer)
+    assert client.post(reverse("jobs:retry", args=[failed.pk])).status_code == 404
+    failed.refresh_from_db()
+    assert failed.status == JobStatus.FAILED
+    done = start(officer, count_to_three, django_capture_on_commit_callbacks)
+    client.force_login(officer)
+    response = client.post(reverse("jobs:retry", args=[done.pk]), follow=True)
+    assert "Hanya tugas yang gagal yang dapat dicoba lagi." in response.content.decode()
+    done.refresh_from_db()
+    assert done.status == JobStatus.DONE and done.result_name == "hitungan.csv"
 
 
 @pytest.mark.parametrize("view", ["jobs:detail", "jobs:download"])

@@ -104,8 +104,21 @@ def test_an_officer_is_removed_only_by_post_and_within_scope(client, orgs, offic
     assert client.post(reverse("organisations:officer_delete", args=[ketua.pk])).status_code == 404
     client.force_login(officer)
     assert client.get(reverse("organisations:officer_delete", args=[ketua.pk])).status_code == 405
-    assert client.post(reverse("organisations:officer_delete", args=[ketua.pk])).status_code == 302
+    assert (
+        client.post(reverse("organisations:officer_delete", args=[ketua.pk]), {"confirmed": "yes"}).status_code == 302
+    )
     assert not Officer.objects.filter(pk=ketua.pk).exists()
+
+
+def test_removing_an_officer_asks_first_on_a_page_that_names_them(client, orgs, officer):
+    ketua = orgs.term.officers.get()
+    client.force_login(officer)
+    url = reverse("organisations:officer_delete", args=[ketua.pk])
+    response = client.post(url)
+    html = response.content.decode()
+    assert response.status_code == 200 and "Hapus pengurus ini?" in html and ketua.name in html
+    assert f'action="{url}"' in html and 'name="confirmed" value="yes"' in html
+    assert Officer.objects.filter(pk=ketua.pk).exists()
 
 
 def test_a_split_that_does_not_add_up_is_refused_on_the_form(client, orgs, officer):

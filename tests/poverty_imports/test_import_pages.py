@@ -53,7 +53,22 @@ def test_a_bad_file_shows_each_error_by_row_and_offers_the_report(
     ).decode("utf-8-sig")
     rejected = client.get(reverse("poverty_imports:rejected", args=[batch.pk]))
     assert rejected.status_code == 200 and "alasan" in b"".join(rejected.streaming_content).decode("utf-8-sig")
+    assert rejected["Content-Disposition"].endswith(f'baris-ditolak-impor-{batch.pk}.csv"')
+    assert "(CSV)" in html
     assert not SubmissionChange.objects.exists()
+
+
+def test_the_rejected_rows_of_an_xlsx_upload_download_as_xlsx(
+    client, officer, pokja, open_round, django_capture_on_commit_callbacks
+):
+    client.force_login(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, "nik_as_number.xlsx", open_round)
+    batch = ImportBatch.objects.get()
+    assert "(XLSX)" in client.get(reverse("poverty_imports:detail", args=[batch.pk])).content.decode()
+    rejected = client.get(reverse("poverty_imports:rejected", args=[batch.pk]))
+    assert rejected.status_code == 200 and rejected["Content-Disposition"].endswith(f'{batch.pk}.xlsx"')
+    assert b"".join(rejected.streaming_content).startswith(b"PK")
 
 
 def test_upload_again_keeps_the_village_of_the_refused_import(

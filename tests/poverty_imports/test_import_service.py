@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook, load_workbook
 
 from poverty_data.models import ChangeKind, Submission, SubmissionChange
 from poverty_imports.models import ImportBatch, ImportIssue, ImportStatus
@@ -118,7 +119,9 @@ def test_valid_only_imports_the_good_families_and_returns_the_rest(officer, pokj
     assert "Ditinggalkan bersama keluarganya" in left_out.message
     from poverty_imports.services import rejected_rows_file
 
-    rejected = rejected_rows_file(batch).read().decode("utf-8-sig")
+    content, extension = rejected_rows_file(batch)
+    rejected = content.read().decode("utf-8-sig")
+    assert extension == "csv"
     assert "Joko Widodo" in rejected and "Rina" in rejected and "Budi" not in rejected
     assert rejected.splitlines()[0].endswith(",alasan")
 
@@ -213,8 +216,33 @@ def test_the_report_and_the_rejected_rows_neutralise_cells_a_spreadsheet_would_r
     )
     batch = run(officer, open_round, content, valid_only=True)
     report = list(csv.reader(io.StringIO("".join(report_lines(batch)).lstrip("\ufeff"))))
-    rejected = list(csv.reader(io.StringIO(rejected_rows_file(batch).read().decode("utf-8-sig"))))
+    rejected = list(csv.reader(io.StringIO(rejected_rows_file(batch)[0].read().decode("utf-8-sig"))))
     cells = [cell for line in report[1:] + rejected[1:] for cell in line]
     assert any(cell.startswith("'=1+1") for cell in cells), cells  # the message quoting the code
     assert "'@SUM(A1)" in cells
     assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))], cells
+
+
+def test_the_rejected_rows_of_an_xlsx_upload_come_back_as_xlsx_with_text_cells(officer, pokja, open_round, region_tree):
+    from poverty_imports.services import rejected_rows_file
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["no_kk", "nik", "nama", "jenis_kelamin", "tanggal_lahir", "hubungan_keluarga", "kode_desa", "alamat"])
+    sheet.append(
+        ["6501010101200001", "6501011203850001", "Budi", "L", "12-03-1985", "Kepala Keluarga", "65.99", "@SUM(A1)"]
+    )
+    upload = io.BytesIO()
+    workbook.save(upload)
+    batch = run(officer, open_round, upload.getvalue(), name="daftar.xlsx", valid_only=True)
+    content, extension = rejected_rows_file(batch)
+    assert extension == "xlsx"
+    rows = list(load_workbook(content).active.iter_rows(values_only=False))
+    header, row = [c.value for c in rows[0]], rows[1]
+    assert header[-1] == "alasan"
+    cells = dict(zip(header, row, strict=True))
+    # All 16 digits kept, as text in a text-formatted cell (Excel would round a number to 15 digits).
+    assert cells["nik"].value == "6501011203850001" and cells["nik"].data_type == "s"
+    assert cells["nik"].number_format == "@" and cells["no_kk"].value == "6501010101200001"
+    # Formula neutralising kept.
+    assert cells["alamat"].value == "'@SUM(A1)"
