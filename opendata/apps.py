@@ -7,4 +7,5 @@ class OpendataConfig(AppConfig):
     verbose_name = _("Open data")
 
     def ready(self) -> None:
+        # local import: the receivers read models, which load only once the app registry is ready
         from . import receivers  # noqa: F401 - follows poverty_data's and csr's signals
