@@ -35,6 +35,9 @@ BROKEN_WORDS_JS = r"""
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const parent = node.parentElement;
     if (!node.textContent.trim() || !parent || parent.closest('script, style, svg, canvas, .leaflet-container')) continue;
+    // The content of a closed <details> is not shown (Chromium lays it out in a box of no width).
+    const closed = parent.closest('details:not([open])');
+    if (closed && !parent.closest('summary')) continue;
     const words = /[\p{L}\p{N}.,]{4,}/gu;
     for (let m = words.exec(node.textContent); m; m = words.exec(node.textContent)) {
       const range = document.createRange();
