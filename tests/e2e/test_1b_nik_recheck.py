@@ -1,5 +1,7 @@
 """Journey 7: the live NIK check follows the sex and the birth date. A NIK typed first looks right;
-choosing "P" (a woman's NIK adds 40 to the day of birth) or another birth date checks it again."""
+choosing "P" (a woman's NIK adds 40 to the day of birth) or another birth date checks it again.
+
+It runs before journey 2 (file order), while the village's draft is still open, and saves nothing."""
 
 from __future__ import annotations
 
