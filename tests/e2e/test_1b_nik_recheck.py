@@ -36,3 +36,25 @@ def test_the_nik_is_checked_again_when_the_sex_or_the_birth_date_changes(journey
     form.locator("[name=m0-birth_date]").fill("1985-01-01")
     check.locator(".text-warning-emphasis").wait_for()
     assert "NIK tampak benar." not in check.inner_text()
+
+
+def test_the_officer_finds_a_family_by_a_misspelt_name_in_the_draft_and_corrects_it(journey):
+    """Issue 15, item 1: the draft's list of families is searched by a misspelt name (a letter dropped
+    from a head of family's name); the family page leads back into the open draft."""
+    j = journey
+    j.login("pengurus", phone=True)
+    j.follow(re.compile(r"Desa Gunung Putih: ajukan"))
+    submission = j.path()
+    families = "#families ~ .table-responsive tbody tr"  # the table of the village's families
+    name = j.page.locator(families).nth(1).locator("td").nth(1).inner_text().strip()
+    misspelt = name[:-2] + name[-1]  # "Hasan Lahang" -> "Hasan Lahag"
+    search = j.page.locator("main form[role=search]")
+    search.locator("[name=q]").fill(misspelt)
+    j.submit(search.get_by_role("button", name="Cari", exact=True))
+    row = j.page.locator(families, has_text=name).first
+    assert row.count() == 1, f"{misspelt!r} did not find {name!r}: {j.text()}"
+    j.click(row.locator("a").first)
+    assert j.path().startswith("/data-kemiskinan/keluarga/"), j.path()
+    j.follow("Perbaiki di draf")
+    assert j.path().startswith(submission) and j.path().endswith("/ubah/"), j.path()
+    j.shot("correct-from-family-page")

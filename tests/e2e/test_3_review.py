@@ -76,6 +76,13 @@ def test_the_submission_is_verified_returned_fixed_approved_and_finalised(journe
     j.press("Finalkan", exact=True)
     assert "Difinalkan" in j.messages(), j.messages()
     j.shot("finalised")
+    # Issue 15, item 2: a finalised submission shows what was applied, not the checks of pending changes.
+    text = j.text()
+    assert "Perubahan yang diterapkan" in text and "dengan kesalahan" not in text, text
+    # Item 4: the minutes the village head attached open for the reviewers, through the logged download.
+    href = j.page.locator("main a[href$='/berita-acara/']").first.get_attribute("href")
+    minutes = j.page.request.get(j.base + href)
+    assert minutes.status == 200 and minutes.body().startswith(b"%PDF"), minutes.status
 
     # The corrected family shows its new version and the history.
     j.click(j.page.locator(f"main a[href='{family}']").first)

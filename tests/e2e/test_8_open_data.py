@@ -48,3 +48,14 @@ def test_the_open_data_pages_add_nothing_to_the_menu_bar(journey):
             assert response is not None and response.status == 200
             assert j.page.locator("nav.navbar").bounding_box()["height"] == home, f"{role} {path}"
             assert re.search(r"\d", j.text())
+
+
+def test_a_stranger_on_the_csr_catalogue_is_shown_where_to_log_in_to_propose(journey):
+    """Issue 15, item 10: the public catalogue links to the login page, which leads back to it."""
+    j = journey
+    j.start(phone=True)
+    j.goto("/csr/katalog/")
+    link = j.link("Masuk untuk mengajukan usulan")
+    assert link.get_attribute("href") == "/akun/masuk/?next=/csr/katalog/"
+    j.click(link)
+    assert j.path().startswith("/akun/masuk/"), j.path()
