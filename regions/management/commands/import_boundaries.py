@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from regions.management.file_import import import_file
 from regions.models import Level
-from regions.services import RegionImportError, boundaries_import, boundaries_parse_geojson
+from regions.services import boundaries_import, boundaries_parse_geojson
 
 
 class Command(BaseCommand):
@@ -19,18 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path, help="GeoJSON file, UTF-8, [lng, lat] in WGS84 degrees")
 
     def handle(self, *args, file: Path, **options) -> None:
-        try:
-            with file.open("rb") as stream:
-                rows = boundaries_parse_geojson(stream)
-            result = boundaries_import(rows=rows)
-        except OSError as exc:
-            raise CommandError(_("Cannot read %(file)s: %(reason)s") % {"file": file, "reason": exc.strerror}) from None
-        except RegionImportError as exc:
-            for error in exc.errors:
-                self.stderr.write(error)
-            raise CommandError(
-                _("Nothing was imported: the file has %(count)d error(s).") % {"count": len(exc.errors)}
-            ) from None
+        result = import_file(file, boundaries_parse_geojson, boundaries_import, self.stderr)
         for level in sorted(result.by_level):
             self.stdout.write(
                 _("%(level)s: %(count)d outlines stored")

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from regions.management.file_import import import_file
 from regions.models import Level
-from regions.services import RegionImportError, regions_import, regions_parse_csv
+from regions.services import regions_import, regions_parse_csv
 
 
 class Command(BaseCommand):
@@ -16,18 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path, help="CSV file, UTF-8 with or without BOM")
 
     def handle(self, *args, file: Path, **options) -> None:
-        try:
-            with file.open("rb") as stream:
-                rows = regions_parse_csv(stream)
-            result = regions_import(rows=rows)
-        except OSError as exc:
-            raise CommandError(_("Cannot read %(file)s: %(reason)s") % {"file": file, "reason": exc.strerror}) from None
-        except RegionImportError as exc:
-            for error in exc.errors:
-                self.stderr.write(error)
-            raise CommandError(
-                _("Nothing was imported: the file has %(count)d error(s).") % {"count": len(exc.errors)}
-            ) from None
+        result = import_file(file, regions_parse_csv, regions_import, self.stderr)
 
         for level in sorted(result.counts):
             c = result.counts[level]
