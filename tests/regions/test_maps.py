@@ -181,3 +181,14 @@ def test_the_whole_province_at_village_level_is_under_150_kb_compressed(client, 
         features = json.loads(body)["features"]
         assert len(features) == Region.objects.filter(level=Level.DESA_KELURAHAN).count() == 482
         assert len(gzip.compress(body)) < 150_000, name
+
+
+@pytest.mark.parametrize(
+    ("name", "queries"),
+    [("poverty_data:dashboard_map", 10), ("organisations:dashboard_map", 9), ("csr:board_map", 15)],
+)
+def test_a_maps_query_count_does_not_grow_with_its_regions(client, demo_data, django_assert_num_queries, name, queries):
+    """The province by kecamatan, and the board's every village: a fixed number of queries, not one a region."""
+    login(client, "provinsi")
+    with django_assert_num_queries(queries):
+        assert client.get(reverse(name)).status_code == 200
