@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.models.functions import Substr
 
 from .models import CODE_RE, Kind, Level, Region
@@ -74,3 +75,28 @@ def region_breadcrumbs(*, region: Region) -> list[Region]:
     """The region's ancestors from the province down (one query)."""
     codes = region.ancestor_codes()
     return list(Region.objects.filter(code__in=codes).order_by("level")) if codes else []
+
+
+# ---------------------------------------------------------------------------- maps (regions.maps draws them)
+
+
+def map_region(pk: str) -> Region | None:
+    """A region a map may open on (the province, a kabupaten/kota or a kecamatan; never a village),
+    from a pk typed into a URL: None when it is no such region or no number."""
+    try:
+        return Region.objects.filter(pk=int(pk), level__lt=Level.DESA_KELURAHAN).first()
+    except ValueError:
+        return None
+
+
+def kabupaten_kota(*, province: str = "65") -> QuerySet[Region]:
+    """The kabupaten/kota of a province (the background of every map)."""
+    return Region.objects.filter(level=Level.KABUPATEN_KOTA, code__startswith=f"{province}.")
+
+
+def regions_with_codes(codes: Iterable[str]) -> QuerySet[Region]:
+    return Region.objects.filter(code__in=list(codes))
+
+
+def villages_with_codes(codes: Iterable[str]) -> QuerySet[Region]:
+    return Region.objects.villages().filter(code__in=list(codes))

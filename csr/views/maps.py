@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.views_support import allowed
 from regions import maps
-from regions.models import Level, Region
+from regions.selectors import kabupaten_kota, regions_with_codes
 
 from .. import selectors
 
@@ -42,9 +42,9 @@ def board_map(request: HttpRequest) -> JsonResponse:
         )
     targets = {code for p in data["programmes"] for code in p["targets"]}
     # A programme for the whole province is drawn as the province's kabupaten/kota.
-    kabupaten = Region.objects.filter(level=Level.KABUPATEN_KOTA, code__startswith=f"{data['scope'][:2]}.")
+    kabupaten = kabupaten_kota(province=data["scope"][:2])
     kabupaten_codes = list(kabupaten.values_list("code", flat=True))
-    areas = maps.shapes(Region.objects.filter(code__in=(targets - {"65"}) | set(kabupaten_codes)))
+    areas = maps.shapes(regions_with_codes((targets - {"65"}) | set(kabupaten_codes)))
     return JsonResponse(
         maps.payload(
             legend={

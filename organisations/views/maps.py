@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.views_support import allowed
 from regions import maps
-from regions.models import Level, Region
+from regions.selectors import kabupaten_kota, villages_with_codes
 
 from .. import selectors
 
@@ -30,7 +30,7 @@ def dashboard_map(request: HttpRequest) -> JsonResponse:
     ]
     labels = {key: label for key, label, _colour in legend}
     features = []
-    for code, shape in maps.shapes(Region.objects.villages().filter(code__in=list(status))).items():
+    for code, shape in maps.shapes(villages_with_codes(status)).items():
         row = status[code]
         key = "term" if row["with_term"] else "registered" if row["registered"] else "none"
         features.append({**shape, "k": key, "cells": [labels[key]]})
@@ -42,6 +42,6 @@ def dashboard_map(request: HttpRequest) -> JsonResponse:
             },
             columns=[_("Village"), _("Status")],
             features=features,
-            background=maps.shapes(Region.objects.filter(level=Level.KABUPATEN_KOTA)).values(),
+            background=maps.shapes(kabupaten_kota()).values(),
         )
     )

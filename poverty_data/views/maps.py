@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET
 
 from accounts.views_support import allowed
 from regions import maps
-from regions.models import Level, Region
+from regions.models import Level
+from regions.selectors import kabupaten_kota, map_region, regions_with_codes
 
 from .. import selectors
 
@@ -26,10 +27,9 @@ def dashboard_map(request: HttpRequest) -> JsonResponse:
     """The share of poor families (desil 1-4) per kecamatan, or per village below a kabupaten."""
     region = None
     if region_param := request.GET.get("wilayah"):
-        try:
-            region = Region.objects.get(pk=int(region_param), level__lt=Level.DESA_KELURAHAN)
-        except (Region.DoesNotExist, ValueError):
-            raise Http404 from None
+        region = map_region(region_param)
+        if region is None:
+            raise Http404
     data = selectors.dashboard_map(user=request.user, region=region)
     pks = dict(data["regions"].values_list("code", "pk"))
     features = []
@@ -49,7 +49,7 @@ def dashboard_map(request: HttpRequest) -> JsonResponse:
                 "href": href,
             }
         )
-    background = maps.shapes(Region.objects.filter(level=Level.KABUPATEN_KOTA)).values() if region is None else ()
+    background = maps.shapes(kabupaten_kota()).values() if region is None else ()
     return JsonResponse(
         maps.payload(
             legend=maps.share_legend(_("Share of poor families (desil 1-4)")),
@@ -72,7 +72,7 @@ def village_map(request: HttpRequest, pk: int) -> JsonResponse:
     village = selectors.village_get_for_user(user=request.user, pk=pk)
     data = selectors.village_locator(village=village)
     kabupaten = maps.shapes(data["kabupaten"])
-    here = maps.shapes(Region.objects.filter(pk=village.pk))
+    here = maps.shapes(regions_with_codes([village.code]))
     parent = village.parent
     features = [
         {

@@ -192,3 +192,9 @@ def test_a_maps_query_count_does_not_grow_with_its_regions(client, demo_data, dj
     login(client, "provinsi")
     with django_assert_num_queries(queries):
         assert client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.parametrize("value", ["abc", "99999999999999999999999", "1\x00", "-1"])
+def test_a_region_typed_into_the_poverty_maps_address_that_is_no_region_answers_404(client, demo_data, value):
+    login(client, "provinsi")
+    assert client.get(reverse("poverty_data:dashboard_map"), {"wilayah": value}).status_code == 404
