@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import JSONDocumentField
 from regions.models import within_q
 
 from .families import Family, Member
@@ -215,7 +216,8 @@ class SubmissionChange(models.Model):
     field = models.CharField(_("field"), max_length=40, blank=True)
     old_value = models.JSONField(_("old value"), null=True, blank=True)
     new_value = models.JSONField(_("new value"), null=True, blank=True)
-    payload = models.JSONField(_("data"), null=True, blank=True)
+    # A new family's proposal is most of a large import: ``json`` is written at the speed of text.
+    payload = JSONDocumentField(_("data"), null=True, blank=True)
     base_version = models.PositiveIntegerField(_("version read"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     resolution = models.CharField(_("duplicate NIK resolution"), max_length=300, blank=True)

@@ -28,7 +28,7 @@ import polars as pl
 from django.utils.translation import gettext as _
 
 from ..reader import ImportFileError
-from .across import Portal, check_across, check_against_portal, leave_out_bad_families
+from .across import Portal, check_across, check_against_portal, leave_out_bad_families, valid_rows
 from .rows import check_rows
 from .values import COMPACT, ERROR, WARNING, Rules, word
 
@@ -44,6 +44,7 @@ __all__ = [
     "check_frames",
     "check_rows",
     "leave_out_bad_families",
+    "valid_rows",
     "word",
 ]
 

@@ -55,7 +55,7 @@ def query_frame(cursor: Any, sql: str, params: list, schema: dict[str, Any]) -> 
 def read_portal(rows: pl.DataFrame, columns: Sequence[str], round_id: int) -> tuple[checks.Portal, pl.DataFrame]:
     """What the portal holds about the file's valid rows, read once: the present members of active families with
     its NIKs, the active families with its No. KK (with the fields a correction compares), the closed villages."""
-    valid = rows.lazy().filter(pl.col("valid")).select("nik", "no_kk", "village_code").collect()
+    valid = checks.valid_rows(rows, "nik", "no_kk", "village_code").collect()
     members, families = Member._meta.db_table, Family._meta.db_table
     fields = family_fields(columns)
     with transaction.atomic(), connection.cursor() as cursor:

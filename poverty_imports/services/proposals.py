@@ -17,7 +17,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from poverty_data.models import ChangeKind, Member, Presence
-from poverty_data.services_bulk import submission_changes_add_bulk
+from poverty_data.services_bulk import sql_array, submission_changes_add_bulk
 
 from ..checks import COMPACT
 from ..models import ImportBatch
@@ -77,7 +77,7 @@ def changes_write(
             cursor.execute(
                 f"INSERT INTO {batch.touched.through._meta.db_table} (importbatch_id, submission_id) "  # noqa: S608
                 "SELECT %s, unnest(%s::bigint[])",
-                [batch.pk, sorted(created)],
+                [batch.pk, sql_array(sorted(created))],
             )
     lap("batch linked to its submissions")
     return counts
@@ -109,7 +109,7 @@ def _new_families(rows: pl.DataFrame) -> Iterator[pl.DataFrame]:
     if parts == 1:
         yield _new_family_changes(rows)
         return
-    part = pl.col("village_code").hash() % parts
+    part = rows.select(pl.col("village_code").hash() % parts).to_series()  # hashed once, not once a part
     for i in range(parts):
         yield _new_family_changes(rows.filter(part == i))
 
