@@ -104,7 +104,10 @@ def minutes_path(instance: Submission, filename: str) -> str:
 class Submission(models.Model):
     """The proposed changes of one village in one round, and where they are in the review chain."""
 
-    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("round"))
+    # Indexed by (round, village) and (round, state, village_code) below; the key's own index would repeat them.
+    round = models.ForeignKey(
+        Round, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("round"), db_index=False
+    )
     village = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="poverty_submissions", verbose_name=_("village")
     )
@@ -257,7 +260,8 @@ class SubmissionEvent(models.Model):
         TAKEN_BACK = "taken_back", _("took back their step")
         RESOLVED = "resolved", _("resolved a duplicate NIK")
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
+    # Indexed by (submission, version) below; the key's own index would repeat it.
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events", db_index=False)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     from_state = models.CharField(_("from"), max_length=10, choices=SubmissionState.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=10, choices=SubmissionState.choices, blank=True)
