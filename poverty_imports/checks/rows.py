@@ -110,6 +110,9 @@ def check_rows(
 
         kind = pl.Boolean if specs[name].kind == "bool" else pl.String
         t = _derive(t, f"{name}_raw", indicator, {f"x_{name}": kind, f"p_{name}": pl.String})
+    # From here on one lazy plan, run once per batch, rather than some 60 eager steps each with its own
+    # fixed cost; the messages likewise, in one plan and only for the rows a check flagged.
+    t = t.lazy()
     # The NIK and No. KK: structure, the kecamatan, the date coded in the NIK (per distinct DDMMYY).
     kecamatan = pl.Series(sorted(rules.kecamatan), dtype=pl.String).implode()
     for alias, col in (("kk", "no_kk"), ("nik", "nik")):
@@ -262,7 +265,7 @@ def check_rows(
     if numbers is not None and numbers.height:
         # An XLSX number in the No. KK or NIK column: that error alone, as Excel has already lost digits.
         flagged = numbers.group_by("row").agg(pl.col("column"))
-        t = t.join(flagged.rename({"column": "as_number"}), on="row", how="left")
+        t = t.join(flagged.rename({"column": "as_number"}).lazy(), on="row", how="left")
         as_number = pl.col("as_number").is_not_null()
         number_checks = [
             Check(col, ERROR, pl.col("as_number").list.contains(col).fill_null(False),
@@ -274,20 +277,27 @@ def check_rows(
     # The conditions over every row; the messages only for the rows some check flags.
     errors = [f"k{i}" for i, c in enumerate(checks) if c.severity == ERROR]
     t = t.with_columns(*[c.condition.alias(f"k{i}") for i, c in enumerate(checks)])
-    t = t.with_columns(valid=~pl.any_horizontal(errors), noted=pl.any_horizontal([f"k{i}" for i in range(len(checks))]))
-    noted = t.filter(pl.col("noted"))
-    issues = pl.concat(
-        [
-            noted.filter(pl.col(f"k{i}")).select(
-                "row",
-                ord=pl.lit(i, pl.Int32),
-                column=pl.lit(c.column),
-                severity=pl.lit(c.severity),
-                message=c.message.cast(pl.String),
-            )  # fmt: skip
-            for i, c in enumerate(checks)
-        ]
-    ).sort("row", "ord")
+    t = t.with_columns(
+        valid=~pl.any_horizontal(errors), noted=pl.any_horizontal([f"k{i}" for i in range(len(checks))])
+    ).collect()
+    noted = t.filter(pl.col("noted")).lazy()
+    # The messages of the flagged rows only, every check's in one plan (none for a clean batch).
+    issues = (
+        pl.concat(
+            [
+                noted.filter(pl.col(f"k{i}")).select(
+                    "row",
+                    ord=pl.lit(i, pl.Int32),
+                    column=pl.lit(c.column),
+                    severity=pl.lit(c.severity),
+                    message=c.message.cast(pl.String),
+                )  # fmt: skip
+                for i, c in enumerate(checks)
+            ]
+        )
+        .sort("row", "ord")
+        .collect()
+    )
     valid = pl.col("valid")
     rows = t.select(
         "row", "valid", *[f"x_{c}" for c in specs],
