@@ -4,6 +4,11 @@ import django.utils.timezone
 from django.db import migrations, models
 
 
+def first_publication(apps, schema_editor):
+    # The publication number the stored answers are served under; summaries_refresh moves it.
+    apps.get_model("opendata", "Publication").objects.get_or_create(pk=1)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -36,4 +41,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('key', 'language', 'generation'), name='opendata_answer_unique')],
             },
         ),
+        migrations.RunPython(first_publication, migrations.RunPython.noop),
     ]
