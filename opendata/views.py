@@ -176,7 +176,9 @@ def area_page(request: HttpRequest, code: str) -> HttpResponse:
         "opendata/area.html",
         _context(
             request,
-            filters,
+            # A village has no areas within: the filters change nothing on its page, and its answer is
+            # stored without them (a filtered address of a village is answered, not stored).
+            filters if children.rows else None,
             area=area,
             release=filters.release,
             parents=selectors.ancestors(area),

@@ -188,3 +188,12 @@ def test_the_same_filters_in_another_order_or_with_blanks_share_one_answer(publi
     assert client.get(f"{map_page}?putaran=&sektor=&tahun=").content == plain.content  # rendered again
     assert client.get(map_page).content == plain.content
     assert PublishedAnswer.objects.count() == 2
+
+
+def test_a_village_page_is_stored_once_whatever_filters_it_is_asked_with(published):
+    client = Client()
+    village = reverse("opendata:area", args=["65.01.01.2005"])
+    plain = client.get(village)
+    filtered = client.get(village, {"sektor": "education", "putaran": published.round.pk})
+    assert filtered.status_code == 200 and filtered.content == plain.content
+    assert list(PublishedAnswer.objects.values_list("key", flat=True)) == [village]
