@@ -14,8 +14,9 @@ the Atom feed and every API answer, with its content type, ETag and Last-Modifie
 (``answer_params``: sorted, valid values only, blanks dropped), and the language. A request is
 answered from the store when its own query string, sorted, is that key; an answer is stored only when
 the view named its parameters and they give back the request's query string, so a bad, unknown,
-repeated or oddly written parameter is answered but never stored, and random query strings cannot
-grow the table. Who: only anonymous visitors without a pending message, in both directions (a
+repeated or oddly written parameter is answered but never stored; a view names its parameters only
+when they name something published (a region code of an area, a year with CSR), so random query
+strings cannot grow the table. Who: only anonymous visitors without a pending message, in both directions (a
 signed-in user is never served nor stored); an answer that sets a cookie is not stored. The pages
 carry nothing per visitor (no CSRF token for anonymous visitors, the language switch and the
 filters' warning written from the key, not the request). Deleted by: ``publish.summaries_refresh``,

@@ -159,7 +159,7 @@ def test_two_languages_give_two_answers(published):
     assert sorted(PublishedAnswer.objects.values_list("key", "language")) == [(path, "en"), (path, "id")]
 
 
-def test_a_bad_unknown_repeated_or_oddly_written_parameter_is_answered_but_not_stored(published):
+def test_a_bad_unknown_repeated_oddly_written_or_unpublished_parameter_is_answered_but_not_stored(published):
     client = Client()
     map_page = reverse("opendata:map")
     bad = client.get(map_page, {"sektor": "nonsense"})
@@ -170,6 +170,11 @@ def test_a_bad_unknown_repeated_or_oddly_written_parameter_is_answered_but_not_s
     assert client.get(map_page, {"anything": "1"}).status_code == 200
     assert client.get(map_page + "?sektor=education&sektor=health").status_code == 200
     assert client.get(reverse("opendata_api:area", args=["65.99"])).status_code == 404
+    # Well-formed values that name nothing published: answered (empty), never stored.
+    assert client.get(reverse("opendata_api:areas"), {"parent": "65.99.98"}).json()["data"] == []
+    assert client.get(reverse("opendata_api:indicators"), {"parent": "65.98"}).json()["data"] == []
+    assert client.get(reverse("opendata_api:csr"), {"code": "65.97.01.1234"}).json()["data"] == []
+    assert client.get(reverse("opendata_api:csr"), {"year": 1999}).json()["data"] == []
     assert not PublishedAnswer.objects.exists()
 
 
@@ -197,3 +202,17 @@ def test_a_village_page_is_stored_once_whatever_filters_it_is_asked_with(publish
     filtered = client.get(village, {"sektor": "education", "putaran": published.round.pk})
     assert filtered.status_code == 200 and filtered.content == plain.content
     assert list(PublishedAnswer.objects.values_list("key", flat=True)) == [village]
+
+
+def test_api_filters_naming_published_areas_are_stored(published):
+    client = Client()
+    for path in (
+        reverse("opendata_api:areas") + "?parent=65.01",
+        reverse("opendata_api:indicators") + "?parent=65.01.01",
+        reverse("opendata_api:csr") + "?code=65.01",
+    ):
+        first = client.get(path)
+        with CaptureQueriesContext(connection) as queries:
+            again = client.get(path)
+        assert len(queries.captured_queries) == 1 and again.content == first.content, path
+    assert PublishedAnswer.objects.count() == 3
