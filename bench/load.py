@@ -80,6 +80,8 @@ P95_MS_TARGET = 150.0
 # Issue 16: the public open-data pages and API at 50 connections.
 PUBLIC_P95_MS_TARGET = 50.0
 PUBLIC_CONNECTIONS = 50
+# Public mode: how many times the first (storing) request of each page is measured.
+STORING_RUNS = 7
 
 # Public mode, "in turn": each wrk connection asks for the public paths one after the other.
 WRK_TURNS = """
@@ -278,16 +280,21 @@ def storing_cost(pages: list[Page]) -> dict[str, dict]:
         if page.label.startswith("healthz"):
             continue
         client = Client(SERVER_NAME="127.0.0.1")
-        PublishedAnswer.objects.all().delete()
-        wall, cpu = time.perf_counter(), time.process_time()
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(page.path)
-        wall, cpu = (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
+        walls, cpus = [], []
+        for _ in range(STORING_RUNS):  # the median of a few: the first of a process loads what it needs
+            PublishedAnswer.objects.all().delete()
+            wall, cpu = time.perf_counter(), time.process_time()
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(page.path)
+            walls.append((time.perf_counter() - wall) * 1000)
+            cpus.append((time.process_time() - cpu) * 1000)
+        wall, cpu = sorted(walls)[len(walls) // 2], sorted(cpus)[len(cpus) // 2]
         stored = PublishedAnswer.objects.count()
         figures[page.label] = {"queries": len(ctx.captured_queries), "wall_ms": wall, "cpu_ms": cpu, "stored": stored}
         print(
             f"  first request of {page.label:<22} renders and stores: {len(ctx.captured_queries)} queries, "
-            f"{wall:.1f} ms wall, {cpu:.1f} ms CPU (status {response.status_code}, {stored} answer stored)",
+            f"{wall:.1f} ms wall, {cpu:.1f} ms CPU, median of {STORING_RUNS} "
+            f"(status {response.status_code}, {stored} answer stored)",
             flush=True,
         )
     return figures
