@@ -16,9 +16,9 @@ answered from the store when its own query string, sorted, is that key; an answe
 the view named its parameters and they give back the request's query string, so a bad, unknown,
 repeated or oddly written parameter is answered but never stored; a view names its parameters only
 when they name something published (a region code of an area, a year with CSR), so random query
-strings cannot grow the table. Who: only anonymous visitors without a pending message, in both directions (a
-signed-in user is never served nor stored); an answer that sets a cookie is not stored. The pages
-carry nothing per visitor (no CSRF token for anonymous visitors, the language switch and the
+strings cannot grow the table. Who: only anonymous visitors without a pending message, in both
+directions (a signed-in user is never served nor stored); an answer that sets a cookie is not
+stored. The pages carry nothing per visitor (no CSRF token for anonymous visitors, the language switch and the
 filters' warning written from the key, not the request). Deleted by: ``publish.summaries_refresh``,
 in the transaction that rewrites the published tables; the refresh also moves
 ``models.Publication.number``, and an answer is served only under the current number, so one
