@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import urlencode
 
-import psycopg
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
@@ -83,7 +82,7 @@ def _shareable(request: HttpRequest) -> bool:
 @dataclass(frozen=True)
 class StoredAnswer:
     content_type: str
-    body: bytes
+    body: str  # the answer's text (HTML, JSON, Atom: UTF-8), sent back encoded as it was
     etag: str
     last_modified: str
 
@@ -100,22 +99,10 @@ def answer_get(*, key: str, language: str) -> StoredAnswer | None:
     """The stored answer of ``key`` in ``language`` rendered at the current publication: one query (the
     unique index of key, language and generation). In SQL rather than the ORM: building the query cost
     more than running it, and a stored answer must cost about what /healthz costs."""
-    with _binary_cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(_answer_sql(), [key, language])
         row = cursor.fetchone()
-    return None if row is None else StoredAnswer(row[0], bytes(row[1]), row[2], row[3])
-
-
-def _binary_cursor():
-    """Django's cursor wrapper (a query like any other: counted by the tests, errors wrapped) around a
-    psycopg cursor that returns binary values: the body comes as its bytes, not as hex text the server
-    writes and the client decodes (the map page's 33 KB answer: a third of the time). Django's own
-    cursors bind on the client, which psycopg allows in text only."""
-    with connection.cursor():  # the connection's health check and opening, as for any query
-        pass
-    raw = psycopg.Cursor(connection.connection)
-    raw.format = psycopg.pq.Format.BINARY
-    return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+    return None if row is None else StoredAnswer(*row)
 
 
 def publication_current() -> int | None:
@@ -132,7 +119,7 @@ def answer_store(*, key: str, language: str, generation: int, response: HttpResp
                 language=language,
                 generation=generation,
                 content_type=response["Content-Type"],
-                body=response.content,
+                body=response.content.decode(response.charset),
                 etag=response.get("ETag", ""),
                 last_modified=response.get("Last-Modified", ""),
             )

@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 ('language', models.CharField(max_length=10)),
                 ('generation', models.PositiveBigIntegerField()),
                 ('content_type', models.CharField(max_length=100)),
-                ('body', models.BinaryField()),
+                ('body', models.TextField()),
                 ('etag', models.CharField(max_length=200)),
                 ('last_modified', models.CharField(blank=True, max_length=40)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
