@@ -103,6 +103,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "csr.plan": ADMIN | STAFF,
     # help: the user guides (/bantuan/) are for everyone with a role
     "help.view": ALL_ROLES,
+    # opendata: the public open data (/terbuka/) needs no login; the menu offers it to every role too
+    "opendata.view": ALL_ROLES,
 }
 
 # Actions that need, beyond a role whose scope covers the object, a seat on the object's working

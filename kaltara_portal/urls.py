@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from opendata.api import api as opendata_api
@@ -12,7 +13,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("favicon.ico", views.favicon, name="favicon"),
-    path("bahasa/", set_language, name="set_language"),
+    # Without a CSRF token: switching the interface language is harmless, and the anonymous public pages
+    # (opendata's stored answers) must carry no per-visitor token.
+    path("bahasa/", csrf_exempt(set_language), name="set_language"),
     path(
         "bantuan/",
         include(

@@ -1,7 +1,9 @@
 """The open-data JSON API, ``/api/terbuka/v1/``, with its OpenAPI description (django-ninja).
 
 Region codes (Kemendagri, with the BPS code beside) are the key; every list comes with its
-dataset's metadata; every answer is public with an ETag and Last-Modified (``caching.public``).
+dataset's metadata; every answer is public with an ETag and Last-Modified (``caching.public``), and
+stored for anonymous callers under the validated parameters each endpoint names (``answer_params``)
+when they name something published (a region code of no area, a year without CSR: answered, not stored).
 Reads only the published tables (``selectors``).
 """
 
@@ -18,7 +20,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import StringConstraints
 
 from . import selectors
-from .caching import public
+from .caching import answer_params, public
 
 Level = Literal["province", "kabupaten_kota", "kecamatan", "desa_kelurahan"]
 Shown = Literal["shown", "small", "secondary"]
@@ -132,6 +134,12 @@ def bad_parameters(request: HttpRequest, exc: NinjaValidationError):
     return api.create_response(request, {"detail": message}, status=400)
 
 
+def _published(code: str | None) -> bool:
+    """A region code given as a filter names a published area: only then is the answer stored (any code
+    of the right shape is a valid filter, and would otherwise grow the stored answers without end)."""
+    return not code or selectors.area_get(code) is not None
+
+
 def _fresh(request: HttpRequest) -> selectors.Freshness:
     return getattr(request, "_opendata_fresh", None) or selectors.freshness()
 
@@ -139,6 +147,8 @@ def _fresh(request: HttpRequest) -> selectors.Freshness:
 @api.get("/wilayah", response=AreaList, url_name="areas", summary="Areas (regions) and their Karang Taruna")
 @decorate_view(public("areas"))
 def areas(request: HttpRequest, level: Level | None = None, parent: Code | None = None):
+    if _published(parent):
+        answer_params(request, level=level, parent=parent)
     return {
         "metadata": selectors.metadata("areas", _fresh(request)),
         "data": selectors.area_rows(level=LEVEL_NUMBERS.get(level or ""), parent=parent or ""),
@@ -156,6 +166,7 @@ def area(request: HttpRequest, code: str):
     found = selectors.area_get(code)
     if found is None:
         return Status(404, {"detail": _("No such region code.")})
+    answer_params(request)
     fresh = _fresh(request)
     return Status(
         200,
@@ -181,6 +192,8 @@ def indicators(request: HttpRequest, round: int | None = None, level: Level | No
         release = selectors.release_chosen(selectors.releases(), str(round))
         if release is None or release.round_id != round:
             return Status(404, {"detail": _("No published round with this id.")})
+    if _published(parent):
+        answer_params(request, round=round, level=level, parent=parent)
     return Status(
         200,
         {
@@ -201,6 +214,8 @@ def csr(
     sector: SectorCode | None = None,
     year: int | None = None,
 ):
+    if _published(code) and (year is None or year in selectors.csr_years()):
+        answer_params(request, level=level, code=code, sector=sector, year=year)
     return {
         "metadata": selectors.metadata("csr", _fresh(request)),
         "data": selectors.csr_rows(
@@ -212,11 +227,13 @@ def csr(
 @api.get("/putaran", response=list[RoundOut], url_name="rounds", summary="Published (finalised) update rounds")
 @decorate_view(public("indicators"))
 def rounds(request: HttpRequest):
+    answer_params(request)
     return selectors.releases()
 
 
 @api.get("/dataset", response=list[Metadata], url_name="datasets", summary="The datasets and their metadata")
 @decorate_view(public())
 def datasets(request: HttpRequest):
+    answer_params(request)
     fresh = _fresh(request)
     return [selectors.metadata(key, fresh) for key in selectors.DATASETS]

@@ -145,3 +145,43 @@ class FeedEntry(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class Publication(models.Model):
+    """One row: the number of the latest refresh of the published tables (``publish.summaries_refresh``).
+
+    A stored answer carries the number it was rendered at and is served only while that number is the
+    current one: an answer rendered from the old tables and stored after a refresh (the refresh ran
+    between the page's reads and its INSERT) is never served."""
+
+    number = models.PositiveBigIntegerField(default=0)
+    refreshed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return str(self.number)
+
+
+class PublishedAnswer(models.Model):
+    """A public answer as it was rendered for an anonymous visitor (``caching.public``), served again
+    without rendering: one query. Keyed by the path and the canonical query string of its valid
+    parameters (never the raw query string), and the language. ``summaries_refresh`` deletes them all in
+    its transaction."""
+
+    key = models.CharField(max_length=500)
+    language = models.CharField(max_length=10)
+    generation = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=100)
+    # Text, not bytes: bytea travels as hex text (the map page's 33 KB read a third slower).
+    body = models.TextField()
+    etag = models.CharField(max_length=200)
+    last_modified = models.CharField(max_length=40, blank=True)  # the header as rendered (an HTTP date)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            # Also the index of the lookup (caching.answer_get: key, language and the current generation).
+            models.UniqueConstraint(fields=["key", "language", "generation"], name="opendata_answer_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} [{self.language}]"

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max, Min, Sum
+from django.db.models import F, Max, Min, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,7 +26,7 @@ from poverty_data.models import Round, VillageRoundStats
 from regions.models import Region, display_name
 
 from . import suppression
-from .models import Area, AreaCsr, AreaFigures, Dataset, FeedEntry, Flag, Release
+from .models import Area, AreaCsr, AreaFigures, Dataset, FeedEntry, Flag, Publication, PublishedAnswer, Release
 
 DATASETS = ("areas", "indicators", "csr")
 # One refresh at a time (two tasks enqueued together would rebuild the same rows).
@@ -48,7 +48,8 @@ class Summary:
 
 @transaction.atomic
 def summaries_refresh() -> Summary:
-    """Rebuild every published table; a dataset's version and date move only when its content changed."""
+    """Rebuild every published table; a dataset's version and date move only when its content changed.
+    Every stored public answer is deleted (``caching``): the next read renders from the new tables."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REFRESH_LOCK])
     now = timezone.now()
@@ -131,7 +132,17 @@ def summaries_refresh() -> Summary:
     for key in DATASETS:
         _dataset_touch(key, digests[key], now)
     _feed_refresh()
+    _answers_forget(now)
     return Summary(len(areas), len(rounds), len(figures), suppressed, len(csr_rows))
+
+
+def _answers_forget(now) -> None:
+    """The stored public answers (``caching``) were rendered from the old tables: deleted, and the
+    publication number moves so that one rendered before this commit and stored after it is never
+    served either. In the refresh's transaction: readers see the old tables and answers, or the new."""
+    if not Publication.objects.update(number=F("number") + 1, refreshed_at=now):
+        Publication.objects.create(number=1, refreshed_at=now)
+    PublishedAnswer.objects.all().delete()
 
 
 def _display_name(row: dict) -> str:

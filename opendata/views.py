@@ -5,10 +5,12 @@ Thin: parse, call selectors, render. Everything comes from the published tables 
 
 from __future__ import annotations
 
-from django.contrib import messages
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
 from django.contrib.syndication.views import Feed
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -18,47 +20,80 @@ from django.views.decorators.http import require_safe
 from core.exports import export_response
 from regions import maps
 
-from . import selectors
+from . import caching, selectors
 from .caching import public
 from .forms import MapFilter
+from .models import Release
 from .publish import min_count
 from .xlsx import workbook_response
 
 DOWNLOADS = ("areas", "indicators", "csr")
 
 
-def _filters(request: HttpRequest):
+@dataclass
+class Filters:
+    """The filters of a public page: only their valid values count (a bad one is dropped and said so)."""
+
+    form: MapFilter  # bound to the valid values: the page shows what it applied, whatever the query said
+    invalid: bool
+    releases: list[Release]
+    release: Release | None
+    sector: str
+    year: int | None
+    params: dict[str, str]  # the valid values, non-empty: the canonical query of the page
+
+    @property
+    def query(self) -> str:
+        return urlencode(sorted(self.params.items()))
+
+
+def _filters(request: HttpRequest) -> Filters:
     releases = selectors.releases()
     years = selectors.csr_years()
-    form = MapFilter(request.GET, releases=releases, years=years)
-    form.is_valid()
-    if form.errors:
-        messages.warning(request, _("Some filter values were not valid and were ignored."))
-    data = form.cleaned_data
-    release = selectors.release_chosen(releases, str(data.get("putaran") or ""))
-    return form, releases, release, data.get("sektor") or "", data.get("tahun") or None
+    asked = MapFilter(request.GET, releases=releases, years=years)
+    asked.is_valid()
+    data = asked.cleaned_data
+    params = {name: str(data[name]) for name in ("putaran", "sektor", "tahun") if data.get(name) not in (None, "")}
+    return Filters(
+        form=MapFilter(QueryDict(urlencode(params)), releases=releases, years=years),
+        invalid=bool(asked.errors),
+        releases=releases,
+        release=selectors.release_chosen(releases, params.get("putaran", "")),
+        sector=data.get("sektor") or "",
+        year=data.get("tahun") or None,
+        params=params,
+    )
 
 
-def _context(request: HttpRequest, **more) -> dict:
+def _context(request: HttpRequest, filters: Filters | None = None, **more) -> dict:
+    """The context of a public page: written from the valid filter values only (never from the raw query
+    string), so an answer depends on its stored key alone (``caching``)."""
     n = min_count()
-    return {"min_count": n, "small_label": f"< {n}", **more}
+    context = {"min_count": n, "small_label": f"< {n}", **more}
+    if filters is not None:
+        context.update(form=filters.form, filters_invalid=filters.invalid, map_query=filters.query)
+        context["language_next"] = request.path + (f"?{filters.query}" if filters.query else "")
+        if not filters.invalid:
+            caching.answer_params(request, **filters.params)
+    else:
+        context["language_next"] = request.path
+        caching.answer_params(request)
+    return context
 
 
 @require_safe
 @public(page=True)
 def map_page(request: HttpRequest) -> HttpResponse:
-    form, releases, release, sector, year = _filters(request)
-    table = selectors.area_table(q=Q(level__lte=3), release=release, sector=sector, year=year)
+    filters = _filters(request)
+    table = selectors.area_table(q=Q(level__lte=3), release=filters.release, sector=filters.sector, year=filters.year)
     return render(
         request,
         "opendata/map.html",
         _context(
             request,
-            form=form,
-            release=release,
-            releases=releases,
-            sector=sector,
-            year=year,
+            filters,
+            release=filters.release,
+            releases=filters.releases,
             kabupaten=[r for r in table.rows if r.area.level <= 2],
             kecamatan=[r for r in table.rows if r.area.level == 3],
         ),
@@ -71,13 +106,18 @@ def map_data(request: HttpRequest) -> JsonResponse:
     """The public map (static/js/maps.js, regions.maps): the share of poor families per kecamatan, or per
     village with ``?tingkat=desa``, beneath ``?induk=<code>`` when given, from the published figures: a
     suppressed count leaves the area white."""
-    _form, _releases, release, sector, year = _filters(request)
+    filters = _filters(request)
     level = 4 if request.GET.get("tingkat") == "desa" else 3
     parent = request.GET.get("induk", "")
     if parent and selectors.area_get(parent) is None:
         raise Http404
+    if not filters.invalid:
+        caching.answer_params(request, **filters.params, tingkat="desa" if level == 4 else None, induk=parent)
+    rows = selectors.map_rows(
+        level=level, release=filters.release, parent=parent, sector=filters.sector, year=filters.year
+    )
     features = []
-    for row in selectors.map_rows(level=level, release=release, parent=parent, sector=sector, year=year):
+    for row in rows:
         fig = row.figures
         share = fig.poor_share if fig is not None else None
         small = f"< {min_count()}"
@@ -127,16 +167,20 @@ def area_page(request: HttpRequest, code: str) -> HttpResponse:
     area = selectors.area_get(code)
     if area is None:
         raise Http404
-    form, releases, release, sector, year = _filters(request)
-    children = selectors.area_table(q=Q(parent_code=area.code), release=release, sector=sector, year=year)
+    filters = _filters(request)
+    children = selectors.area_table(
+        q=Q(parent_code=area.code), release=filters.release, sector=filters.sector, year=filters.year
+    )
     return render(
         request,
         "opendata/area.html",
         _context(
             request,
+            # A village has no areas within: the filters change nothing on its page, and its answer is
+            # stored without them (a filtered address of a village is answered, not stored).
+            filters if children.rows else None,
             area=area,
-            form=form,
-            release=release,
+            release=filters.release,
             parents=selectors.ancestors(area),
             history=selectors.area_history(area),
             csr=selectors.area_csr(area),
@@ -178,7 +222,7 @@ def _download_rows(dataset: str) -> tuple[list[str], list[list]]:
 
 
 @require_safe
-@public()
+@public(store=False)  # streamed: never stored
 def download(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse:
     if dataset not in DOWNLOADS or fmt not in ("csv", "xlsx"):
         raise Http404
@@ -233,4 +277,11 @@ class NewsFeed(Feed):
         return item.updated_at
 
 
-feed = require_safe(public()(NewsFeed()))
+_news_feed = NewsFeed()
+
+
+@require_safe
+@public()
+def feed(request: HttpRequest) -> HttpResponse:
+    caching.answer_params(request)  # takes no parameter
+    return _news_feed(request)
