@@ -46,20 +46,26 @@ def changes_write(
     ``existing``: the active families the file names (``portal.read_portal``); ``columns``: the file's."""
     counts = {"families_new": 0, "families_corrected": 0, "members_added": 0, "changes_created": 0}
     fields = family_fields(columns)
+    new: pl.Series | None = None  # which rows are new families' (None: all of them)
     if existing.height:
         keys = ["village_code", "no_kk"]
         existing = existing.join(rows.select(keys).unique(), on=keys, how="semi")
-        new_rows = rows.join(existing, on=keys, how="anti")
-        known_rows = _as_text(rows.join(existing.select(*keys, "family_id"), on=keys))
-    else:  # an empty portal holds none of the file's families: the rows are not copied
-        new_rows, known_rows = rows, rows.clear()
+        # Which rows are new families': they are not copied out (most of a large file); the known families'
+        # rows are, joined with their family in the portal (with each, when the portal holds a card twice).
+        held = existing.select(keys).unique().with_columns(held=pl.lit(True))
+        new = rows.select(keys).join(held, on=keys, how="left", maintain_order="left").get_column("held").is_null()
+        known_rows = _as_text(rows.filter(~new).join(existing.select(*keys, "family_id"), on=keys))
+    else:  # an empty portal holds none of the file's families
+        known_rows = rows.clear()
     corrections, corrected, added = _corrections(known_rows, existing, fields, "status_kehadiran" in columns)
+    del known_rows
     counts["families_corrected"], counts["members_added"] = corrected, added
     lap("corrections compared")
-    villages = pl.concat([new_rows.get_column("village_code"), corrections.get_column("village_code")]).unique()
+    new_codes = rows.get_column("village_code") if new is None else rows.get_column("village_code").filter(new)
+    villages = pl.concat([new_codes, corrections.get_column("village_code")]).unique()
 
     def changes() -> Iterator[pl.DataFrame]:
-        for part in _new_families(new_rows):
+        for part in _new_families(rows, new):
             counts["families_new"] += part.height
             yield part
         yield corrections
@@ -99,19 +105,19 @@ def _member_struct(rows: pl.DataFrame, presence: pl.Expr | None = None) -> pl.Ex
 _NULL_FIELD = r',"[a-z_]+":null'
 
 
-def _new_families(rows: pl.DataFrame) -> Iterator[pl.DataFrame]:
-    """One NEW_FAMILY change per family the portal does not hold: its fields from its first row, its members in order.
+def _new_families(rows: pl.DataFrame, new: pl.Series | None) -> Iterator[pl.DataFrame]:
+    """One NEW_FAMILY change per family the portal does not hold (the rows where ``new``, or all): its fields
+    from its first row, its members in order.
 
     Built a few villages at a time (parts of about ``PAYLOAD_ROWS`` rows, a village whole in one part)."""
-    if not rows.height:
+    count = rows.height if new is None else new.sum()
+    if not count:
         return
-    parts = max(1, -(-rows.height // PAYLOAD_ROWS))
-    if parts == 1:
-        yield _new_family_changes(rows)
-        return
+    parts = max(1, -(-count // PAYLOAD_ROWS))
     part = rows.select(pl.col("village_code").hash() % parts).to_series()  # hashed once, not once a part
     for i in range(parts):
-        yield _new_family_changes(rows.filter(part == i))
+        wanted = part == i if new is None else (part == i) & new
+        yield _new_family_changes(rows if parts == 1 and new is None else rows.filter(wanted))
 
 
 def _as_text(rows: pl.DataFrame) -> pl.DataFrame:
@@ -222,6 +228,6 @@ def _members_of(family_ids: list[int]) -> pl.DataFrame:
             cursor,
             f"SELECT id, family_id, nik, version, {', '.join(MEMBER_FIELDS)} FROM {Member._meta.db_table} "  # noqa: S608
             "WHERE family_id = ANY(%s::bigint[])",
-            [family_ids],
+            [sql_array(family_ids)],
             schema,
         )

@@ -246,3 +246,27 @@ def test_the_rejected_rows_of_an_xlsx_upload_come_back_as_xlsx_with_text_cells(o
     assert cells["nik"].number_format == "@" and cells["no_kk"].value == "6501010101200001"
     # Formula neutralising kept.
     assert cells["alamat"].value == "'@SUM(A1)"
+
+
+def test_a_file_of_known_and_new_families_proposes_each_even_when_the_portal_holds_a_card_twice(
+    officer, pokja, open_round, region_tree, families
+):
+    from poverty_data.models import Family
+
+    family = families[0]
+    Family.objects.filter(pk=families[1].pk).update(no_kk=family.no_kk)  # the same card on two active families
+    head = family.members.order_by("pk").first()
+    code = family.village_code
+    rows = [
+        "6501010101200001,6501011203850001,Budi Baru,L,12-03-1985,Kepala Keluarga," + code + ",Dusun I,001,002,2",
+        f"{family.no_kk},{head.nik},{head.name} Baru,L,12-05-1990,Kepala Keluarga,{code},Dusun I,001,002,3",
+        "6501010101200001,6501014507880002,Sri Baru,P,05-07-1988,Istri," + code + ",Dusun I,001,002,2",
+    ]
+    batch = run(officer, open_round, ("\n".join([HEADER, *rows]) + "\n").encode())
+
+    assert batch.status == ImportStatus.IMPORTED, list(batch.issues.values_list("message", flat=True))
+    new = SubmissionChange.objects.get(kind=ChangeKind.NEW_FAMILY)
+    assert [m["nik"] for m in new.payload["members"]] == ["6501011203850001", "6501014507880002"]
+    renamed = SubmissionChange.objects.get(kind=ChangeKind.MEMBER_FIELD, field="name")
+    assert (renamed.member_id, renamed.new_value) == (head.pk, f"{head.name} Baru")
+    assert batch.families_new == 1
