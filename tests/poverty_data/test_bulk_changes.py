@@ -84,13 +84,18 @@ def test_an_array_sent_as_one_literal_reads_back_element_for_element(values):
         assert cursor.fetchone()[0] == values
 
 
-def test_a_proposal_payload_is_stored_as_json_text_not_parsed_into_jsonb():
+def test_a_proposal_payload_is_stored_as_the_json_text_written_not_reparsed(region_tree, open_round, officer):
+    submission = Submission.objects.create(round=open_round, village=region_tree.village)
+    change = SubmissionChange.objects.create(
+        submission=submission, kind=ChangeKind.NEW_FAMILY, payload={"b": 1, "a": "001"}, created_by=officer
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT data_type FROM information_schema.columns WHERE table_name = %s AND column_name = 'payload'",
             [SubmissionChange._meta.db_table],
         )
         assert cursor.fetchone()[0] == "json"
-        # json keeps the document's own text (jsonb would reorder the keys and drop the repeat).
-        cursor.execute("""SELECT '{"b": 1, "a": 2, "a": 3}'::json::text""")
-        assert cursor.fetchone()[0] == '{"b": 1, "a": 2, "a": 3}'
+        # Sent as json, the text is kept as written (sent as jsonb it would come back with its keys sorted).
+        cursor.execute(f"SELECT payload::text FROM {SubmissionChange._meta.db_table} WHERE id = %s", [change.pk])  # noqa: S608
+        assert cursor.fetchone()[0] == '{"b": 1, "a": "001"}'
+    assert SubmissionChange.objects.get(pk=change.pk).payload == {"b": 1, "a": "001"}

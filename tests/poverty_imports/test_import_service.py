@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
-from poverty_data.models import ChangeKind, Submission, SubmissionChange
+from poverty_data.models import ChangeKind, Family, Submission, SubmissionChange
 from poverty_imports.models import ImportBatch, ImportIssue, ImportStatus
 from poverty_imports.services import import_create, import_run
 
@@ -251,8 +251,6 @@ def test_the_rejected_rows_of_an_xlsx_upload_come_back_as_xlsx_with_text_cells(o
 def test_a_file_of_known_and_new_families_proposes_each_even_when_the_portal_holds_a_card_twice(
     officer, pokja, open_round, region_tree, families
 ):
-    from poverty_data.models import Family
-
     family = families[0]
     Family.objects.filter(pk=families[1].pk).update(no_kk=family.no_kk)  # the same card on two active families
     head = family.members.order_by("pk").first()
