@@ -27,11 +27,15 @@ rendered from the old tables and stored after the refresh is never served. A hit
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from pathlib import Path
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
@@ -57,6 +61,26 @@ def answer_params(request: HttpRequest, **params: object) -> None:
 
 def _key(path: str, pairs: list[tuple[str, str]]) -> str:
     return path + (f"?{urlencode(pairs)}" if pairs else "")
+
+
+@functools.cache
+def deployment() -> str:
+    """What renders the answers, as a short hash: the portal's code, templates and translations, and the
+    static files' manifest (the answers name the hashed CSS and JS files). Stored with each answer and
+    asked for with it, so an answer
+    rendered by one deployment is never served by the next (its static files may be gone); it is deleted
+    with the rest at the next refresh. Computed once per process."""
+    digest = hashlib.blake2b(digest_size=8)
+    base = Path(settings.BASE_DIR)
+    skip = {".venv", "var", "tests", "bench", "static", "staticfiles", "media", "node_modules", ".git"}
+    suffixes = {".py", ".html", ".mo", ".txt", ".xml"}
+    tops = [top for top in base.iterdir() if top.is_dir() and top.name not in skip and not top.name.startswith(".")]
+    files = [path for top in tops for path in top.rglob("*") if path.suffix in suffixes]
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    for path in sorted(files) + ([manifest] if manifest.is_file() else []):
+        digest.update(str(path).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _request_key(request: HttpRequest, *, blanks: bool) -> str | None:
@@ -91,16 +115,17 @@ def _answer_sql() -> str:
     answers, publication = PublishedAnswer._meta.db_table, Publication._meta.db_table
     return (
         f"SELECT content_type, body, etag, last_modified FROM {answers} "  # noqa: S608 - table names only
-        f"WHERE key = %s AND language = %s AND generation = (SELECT number FROM {publication} LIMIT 1)"
+        f"WHERE key = %s AND language = %s AND deployment = %s "
+        f"AND generation = (SELECT number FROM {publication} LIMIT 1)"
     )
 
 
 def answer_get(*, key: str, language: str) -> StoredAnswer | None:
     """The stored answer of ``key`` in ``language`` rendered at the current publication: one query (the
-    unique index of key, language and generation). In SQL rather than the ORM: building the query cost
+    unique index of key, language, generation and deployment). In SQL rather than the ORM: building the query cost
     more than running it, and a stored answer must cost about what /healthz costs."""
     with connection.cursor() as cursor:
-        cursor.execute(_answer_sql(), [key, language])
+        cursor.execute(_answer_sql(), [key, language, deployment()])
         row = cursor.fetchone()
     return None if row is None else StoredAnswer(*row)
 
@@ -118,6 +143,7 @@ def answer_store(*, key: str, language: str, generation: int, response: HttpResp
                 key=key,
                 language=language,
                 generation=generation,
+                deployment=deployment(),
                 content_type=response["Content-Type"],
                 body=response.content.decode(response.charset),
                 etag=response.get("ETag", ""),

@@ -170,6 +170,7 @@ class PublishedAnswer(models.Model):
     key = models.CharField(max_length=500)
     language = models.CharField(max_length=10)
     generation = models.PositiveBigIntegerField()
+    deployment = models.CharField(max_length=16)  # caching.deployment(): the code that rendered it
     content_type = models.CharField(max_length=100)
     # Text, not bytes: bytea travels as hex text (the map page's 33 KB read a third slower).
     body = models.TextField()
@@ -179,8 +180,10 @@ class PublishedAnswer(models.Model):
 
     class Meta:
         constraints = [
-            # Also the index of the lookup (caching.answer_get: key, language and the current generation).
-            models.UniqueConstraint(fields=["key", "language", "generation"], name="opendata_answer_unique")
+            # Also the index of the lookup (caching.answer_get: key, language, deployment and the current generation).
+            models.UniqueConstraint(
+                fields=["key", "language", "generation", "deployment"], name="opendata_answer_unique"
+            )
         ]
 
     def __str__(self) -> str:

@@ -31,6 +31,7 @@ class Migration(migrations.Migration):
                 ('key', models.CharField(max_length=500)),
                 ('language', models.CharField(max_length=10)),
                 ('generation', models.PositiveBigIntegerField()),
+                ('deployment', models.CharField(max_length=16)),
                 ('content_type', models.CharField(max_length=100)),
                 ('body', models.TextField()),
                 ('etag', models.CharField(max_length=200)),
@@ -38,7 +39,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('key', 'language', 'generation'), name='opendata_answer_unique')],
+                'constraints': [models.UniqueConstraint(fields=('key', 'language', 'generation', 'deployment'), name='opendata_answer_unique')],
             },
         ),
         migrations.RunPython(first_publication, migrations.RunPython.noop),

@@ -216,3 +216,31 @@ def test_api_filters_naming_published_areas_are_stored(published):
             again = client.get(path)
         assert len(queries.captured_queries) == 1 and again.content == first.content, path
     assert PublishedAnswer.objects.count() == 3
+
+
+def test_an_answer_stored_by_another_deployment_is_not_served(published, monkeypatch):
+    """A deployment's answers name its hashed static files: the next deployment renders its own."""
+    client = Client()
+    path = reverse("opendata:map")
+    client.get(path)
+    monkeypatch.setattr(caching, "deployment", lambda: "next-deployment")
+
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(path)
+
+    assert again.status_code == 200
+    assert len(queries) > 1  # rendered, not read from the store
+    assert PublishedAnswer.objects.filter(deployment="next-deployment").count() == 1
+    assert PublishedAnswer.objects.count() == 2
+
+
+def test_the_deployment_changes_with_the_static_files_manifest(settings, tmp_path):
+    caching.deployment.cache_clear()
+    settings.STATIC_ROOT = tmp_path
+    before = caching.deployment()
+    (tmp_path / "staticfiles.json").write_text('{"paths": {"css/portal.css": "css/portal.0123abcd.css"}}')
+    caching.deployment.cache_clear()
+    try:
+        assert caching.deployment() != before
+    finally:
+        caching.deployment.cache_clear()
