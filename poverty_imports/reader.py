@@ -262,7 +262,8 @@ def _csv_frames(
 
 def _polars_batch(batch: bytes, names: list[str], delimiter: str) -> pl.DataFrame | None:
     """The rows of a batch read by polars, or None when Python's reader must read it."""
-    if b'"' in batch or batch.count(b"\r") != batch.count(b"\r\n"):
+    # A lone carriage return: counted only in a file that has any (most have none, or CRLF throughout).
+    if b'"' in batch or (b"\r" in batch and batch.count(b"\r") != batch.count(b"\r\n")):
         return None
     lines = batch.count(b"\n") + (0 if batch.endswith(b"\n") else 1)
     try:
@@ -274,7 +275,12 @@ def _polars_batch(batch: bytes, names: list[str], delimiter: str) -> pl.DataFram
         return None
     if frame.height != lines or frame.width != len(names):
         return None
-    if frame.height and max((frame.get_column(c).str.len_chars().max() or 0) for c in names) > CELL_LIMIT:
+    # Characters are counted only in a column whose longest cell has more bytes than the limit's characters.
+    if frame.height and any(
+        (frame.get_column(c).str.len_bytes().max() or 0) > CELL_LIMIT
+        and (frame.get_column(c).str.len_chars().max() or 0) > CELL_LIMIT
+        for c in names
+    ):
         return None
     return frame
 

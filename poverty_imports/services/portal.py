@@ -1,7 +1,8 @@
 """What the portal holds about a file's valid rows, read once from PostgreSQL for the checks against it.
 
 The file's NIKs and family cards are copied to temporary tables and joined with the portal's members and
-families; a file of up to ``INDEX_LOOKUPS`` rows is looked up in the indexes one number at a time.
+families; a file of up to ``INDEX_LOOKUPS`` rows is looked up in the indexes one number at a time. A portal
+holding fewer members (or families) than the file has numbers is read whole instead, and joined here.
 """
 
 from __future__ import annotations
@@ -24,11 +25,12 @@ INDEX_LOOKUPS = 300_000
 FAMILY_COLUMNS = {"alamat": "street", "dusun": "dusun", "rt": "rt", "rw": "rw", "desil": "desil"}
 
 
-def _copy_keys(cursor: Any, table: str, values: pl.Series) -> None:
+def _copy_keys(cursor: Any, table: str, values: pl.Series, ordered: bool) -> None:
+    """``values`` into a temporary table's ``key`` column; ``ordered`` for index lookups to move forward."""
     cursor.execute(f"DROP TABLE IF EXISTS {table}")
     cursor.execute(f"CREATE TEMP TABLE {table} (key text)")
     data = io.BytesIO()
-    values.unique().sort().to_frame().write_csv(data, include_header=False)
+    (values.sort() if ordered else values).to_frame().write_csv(data, include_header=False)
     with cursor.cursor.copy(f"COPY {table} (key) FROM STDIN WITH (FORMAT csv)") as copy:
         copy.write(data.getbuffer())
     cursor.execute(f"ANALYZE {table}")
@@ -54,36 +56,59 @@ def query_frame(cursor: Any, sql: str, params: list, schema: dict[str, Any]) -> 
 
 def read_portal(rows: pl.DataFrame, columns: Sequence[str], round_id: int) -> tuple[checks.Portal, pl.DataFrame]:
     """What the portal holds about the file's valid rows, read once: the present members of active families with
-    its NIKs, the active families with its No. KK (with the fields a correction compares), the closed villages."""
+    its NIKs, the active families with its No. KK (with the fields a correction compares), the closed villages.
+
+    The file's numbers are sent to PostgreSQL only when the portal holds more rows than the file has numbers;
+    a portal holding fewer (a new portal's first national list) is read whole and joined here instead."""
     valid = checks.valid_rows(rows, "nik", "no_kk", "village_code").collect()
     members, families = Member._meta.db_table, Family._meta.db_table
     fields = family_fields(columns)
+    selected = ", ".join(f"f.{connection.ops.quote_name(Family._meta.get_field(f).column)}" for f in fields)
+    specs = indicator_specs()
+    types = {f: pl.Int64 if f == "desil" else pl.Boolean if f in specs and specs[f].kind == "bool" else pl.String
+             for f in fields}  # fmt: skip
+    # The valid rows' NIKs are distinct already: the checks across rows left a repeated NIK invalid.
+    niks, kks = valid.get_column("nik"), valid.get_column("no_kk").unique()
+    lookups = valid.height <= INDEX_LOOKUPS
     with transaction.atomic(), connection.cursor() as cursor:
-        if valid.height <= INDEX_LOOKUPS:
+        if lookups:
             # A file of a kabupaten or a village: index lookups of its numbers beat reading the portal's
             # millions of members; the planner, counting on cold disks, would scan them.
             cursor.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; SET LOCAL jit = off")
-        _copy_keys(cursor, "import_niks", valid.get_column("nik"))
-        _copy_keys(cursor, "import_kks", valid.get_column("no_kk"))
-        holders = query_frame(
-            cursor,
-            f"SELECT m.nik, f.no_kk, f.village_code FROM import_niks k JOIN {members} m ON m.nik = k.key "  # noqa: S608
-            f"JOIN {families} f ON f.id = m.family_id WHERE m.presence = ANY(%s) AND f.status = %s",
-            [list(PRESENT), FamilyStatus.ACTIVE],
-            {"nik": pl.String, "no_kk": pl.String, "village_code": pl.String},
+        holders_sql = (
+            f"SELECT m.nik, f.no_kk, f.village_code FROM {members} m "  # noqa: S608
+            f"JOIN {families} f ON f.id = m.family_id WHERE m.presence = ANY(%s) AND f.status = %s"
         )
-        selected = ", ".join(f"f.{connection.ops.quote_name(Family._meta.get_field(f).column)}" for f in fields)
-        specs = indicator_specs()
-        types = {f: pl.Int64 if f == "desil" else pl.Boolean if f in specs and specs[f].kind == "bool" else pl.String
-                 for f in fields}  # fmt: skip
-        existing = query_frame(
-            cursor,
+        holders_schema = {"nik": pl.String, "no_kk": pl.String, "village_code": pl.String}
+        if _fewer_rows(cursor, members, niks.len()):
+            holders = query_frame(cursor, holders_sql, [list(PRESENT), FamilyStatus.ACTIVE], holders_schema)
+            holders = holders.join(niks.to_frame(), on="nik", how="semi")
+        else:
+            _copy_keys(cursor, "import_niks", niks, lookups)
+            holders = query_frame(
+                cursor,
+                holders_sql.replace(" m ", " m JOIN import_niks k ON m.nik = k.key ", 1),
+                [list(PRESENT), FamilyStatus.ACTIVE],
+                holders_schema,
+            )
+        existing_sql = (
             f"SELECT f.id, f.version, f.no_kk, f.village_code{', ' + selected if selected else ''} "  # noqa: S608
-            f"FROM import_kks k JOIN {families} f ON f.no_kk = k.key WHERE f.status = %s",
-            [FamilyStatus.ACTIVE],
-            {"family_id": pl.Int64, "version": pl.Int64, "no_kk": pl.String, "village_code": pl.String, **types},
+            f"FROM {families} f WHERE f.status = %s"
         )
-        cursor.execute("DROP TABLE import_niks, import_kks")
+        existing_schema = {"family_id": pl.Int64, "version": pl.Int64, "no_kk": pl.String,
+                           "village_code": pl.String, **types}  # fmt: skip
+        if _fewer_rows(cursor, families, kks.len()):
+            existing = query_frame(cursor, existing_sql, [FamilyStatus.ACTIVE], existing_schema)
+            existing = existing.join(kks.to_frame(), on="no_kk", how="semi")
+        else:
+            _copy_keys(cursor, "import_kks", kks, lookups)
+            existing = query_frame(
+                cursor,
+                existing_sql.replace(" f WHERE", " f JOIN import_kks k ON f.no_kk = k.key WHERE", 1),
+                [FamilyStatus.ACTIVE],
+                existing_schema,
+            )
+        cursor.execute("DROP TABLE IF EXISTS import_niks, import_kks")
         cursor.execute(
             f"SELECT village_code, state FROM {Submission._meta.db_table} WHERE round_id = %s AND state <> %s",  # noqa: S608
             [round_id, SubmissionState.DRAFT],
@@ -93,6 +118,12 @@ def read_portal(rows: pl.DataFrame, columns: Sequence[str], round_id: int) -> tu
         closed = {code: str(labels[state]) for code, state in cursor.fetchall() if code in codes}
     portal = checks.Portal(members=holders, families=existing.select("no_kk", "village_code"), closed=closed)
     return portal, existing
+
+
+def _fewer_rows(cursor: Any, table: str, than: int) -> bool:
+    """Whether ``table`` has fewer rows than ``than``: counted up to that many, never the whole table."""
+    cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT %s) t", [than])  # noqa: S608
+    return cursor.fetchone()[0] < than
 
 
 def family_fields(columns: Sequence[str]) -> list[str]:

@@ -268,3 +268,36 @@ def test_a_file_of_known_and_new_families_proposes_each_even_when_the_portal_hol
     renamed = SubmissionChange.objects.get(kind=ChangeKind.MEMBER_FIELD, field="name")
     assert (renamed.member_id, renamed.new_value) == (head.pk, f"{head.name} Baru")
     assert batch.families_new == 1
+
+
+@pytest.fixture(params=[True, False], ids=["portal read whole", "file's numbers sent to the portal"])
+def portal_read(request, monkeypatch):
+    """The checks against the portal either read the portal's rows whole or send the file's numbers."""
+    from poverty_imports.services import portal
+
+    monkeypatch.setattr(portal, "_fewer_rows", lambda cursor, table, than: request.param)
+    return request.param
+
+
+def test_a_nik_held_elsewhere_is_found_whichever_way_the_portal_is_read(
+    officer, pokja, open_round, other_families, portal_read
+):
+    taken = other_families[0].members.first().nik
+    content = (CORPUS / "good.csv").read_text().replace("6501012001150003", taken)
+    batch = run(officer, open_round, content.encode())
+    assert batch.status == ImportStatus.REFUSED
+    issue = ImportIssue.objects.get(batch=batch, column="nik", severity="error")
+    assert issue.row == 4 and "65.03.01.2001" in issue.message
+
+
+def test_a_known_family_is_corrected_whichever_way_the_portal_is_read(
+    officer, pokja, open_round, region_tree, families, portal_read
+):
+    family = families[0]
+    head = family.members.order_by("pk").first()
+    row = f"{family.no_kk},{head.nik},{head.name} Baru,L,12-05-1990,Kepala Keluarga,{family.village_code},Dusun I,001,002,1"
+    batch = run(officer, open_round, f"{HEADER}\n{row}\n".encode())
+    assert batch.status == ImportStatus.IMPORTED, list(batch.issues.values_list("message", flat=True))
+    assert (batch.families_new, batch.families_corrected) == (0, 1)
+    renamed = SubmissionChange.objects.get(kind=ChangeKind.MEMBER_FIELD, field="name")
+    assert (renamed.member_id, renamed.new_value) == (head.pk, f"{head.name} Baru")
