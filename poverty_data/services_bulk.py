@@ -40,7 +40,7 @@ CHANGE_COLUMNS = (
 COPY_ROWS = 20_000
 # Pieces waiting to be sent, at most: psycopg cuts what is written into pieces of 128 KB, so 32 MB (two or
 # three chunks of COPY_ROWS new families) can be built ahead of what PostgreSQL has taken in.
-COPY_QUEUE = 256
+COPY_QUEUE = 64
 # What a change is about, to find an earlier proposal of the same thing in the draft (``{t}``: the table alias).
 TARGET = (
     "CASE {t}.kind WHEN '" + ChangeKind.NEW_FAMILY + "' THEN 'f:' || ({t}.payload -> 'family' ->> 'no_kk') "
@@ -287,13 +287,17 @@ def _copy_stream(cursor: Any, table: str, user_id: int | None, now: Any) -> Iter
 
         def write(frame: pl.DataFrame) -> None:
             rows = _change_rows(frame, user_id, now)
-            rows = rows.with_columns(pl.col(pl.String).str.replace_all("\\", "\\\\", literal=True))
+            # Only the columns holding a backslash are copied to double it (a name with a quote mark, say).
+            holds = rows.select(pl.col(pl.String).str.contains("\\", literal=True).any()).row(0, named=True)
+            escaped = [c for c, has in holds.items() if has]
+            if escaped:
+                rows = rows.with_columns(pl.col(*escaped).str.replace_all("\\", "\\\\", literal=True))
             for start in range(0, rows.height, COPY_ROWS):
                 data = io.BytesIO()
                 rows.slice(start, COPY_ROWS).write_csv(
                     data, include_header=False, separator="\t", quote_style="never", null_value="\\N"
                 )
-                copy.write(data.getvalue())
+                copy.write(data.getbuffer())
 
         yield write
 

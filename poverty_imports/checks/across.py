@@ -47,7 +47,8 @@ def check_across(rows: pl.DataFrame) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
     """The checks across rows on the valid rows, each on what the previous ones left valid.
 
     Each check first narrows to the few keys that can fail (a NIK on two rows, a family with two heads or
-    two villages), so a clean file costs a hash aggregate per check, not a sort of every row."""
+    two villages), so a clean file costs a mask of the repeated NIKs and one aggregate of its families, not a
+    sort of every row."""
     found: list[pl.DataFrame] = []
     keys = ("row", "nik", "no_kk", "village_code", "relationship")
 
@@ -57,7 +58,16 @@ def check_across(rows: pl.DataFrame) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
     def among(column: str, values: pl.Series) -> pl.DataFrame:
         return rows.filter(pl.col(column).is_in(values.implode()))
 
-    twice = narrow().group_by("nik").len().filter(pl.col("len") > 1).collect().get_column("nik")
+    # A NIK on two rows: two equal hashes side by side once sorted (eight bytes a row, where a grouping or a
+    # mask of the texts builds a table of every NIK); the NIKs whose hash repeats are then compared as text.
+    niks = narrow().select("nik").collect().get_column("nik")
+    hashes = niks.hash().sort()
+    repeated = hashes.filter(hashes == hashes.shift(1))
+    twice = niks.clear()
+    if repeated.len():
+        maybe = niks.filter(niks.hash().is_in(repeated.implode()))
+        twice = maybe.filter(maybe.is_duplicated()).unique()
+    del niks, hashes
     if twice.len():
         whole = [c for c in rows.columns if c not in ("row", "valid", "raw_kk")]
         rows, issues = _flag(rows, _later(among("nik", twice), whole), 100, "",
@@ -66,19 +76,27 @@ def check_across(rows: pl.DataFrame) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
         rows, issues = _flag(rows, _later(among("nik", twice), ["nik"]), 101, "nik",
                              message(_("This NIK already appears on row %(first)d."), first=pl.col("first")))  # fmt: skip
         found.append(issues)
-    families = (
-        narrow()
-        .group_by("no_kk")
-        .agg(heads=(pl.col("relationship") == "head").sum(), villages=pl.col("village_code").n_unique())
-        .collect()
-    )
-    two_heads = families.filter(pl.col("heads") > 1).get_column("no_kk")
+
+    def families() -> pl.DataFrame:
+        """Per family of the valid rows: its first row, its heads, whether its rows name two villages (the
+        villages compared as category numbers: the texts' minimum and maximum took half as much memory again)."""
+        return (
+            narrow()
+            .with_columns(village=pl.col("village_code").cast(pl.Categorical).to_physical())
+            .group_by("no_kk")
+            .agg(row=pl.col("row").min(), heads=(pl.col("relationship") == "head").sum(),
+                 villages=pl.col("village").min() != pl.col("village").max())
+            .collect()
+        )  # fmt: skip
+
+    per_family = families()
+    two_heads = per_family.filter(pl.col("heads") > 1).get_column("no_kk")
     if two_heads.len():
         rows, issues = _flag(rows, _later(among("no_kk", two_heads), ["no_kk"], pl.col("relationship") == "head"), 102,
                              "hubungan_keluarga",
                              message(_("The family already has a head on row %(first)d."), first=pl.col("first")))  # fmt: skip
         found.append(issues)
-    two_villages = families.filter(pl.col("villages") > 1).get_column("no_kk")
+    two_villages = per_family.filter(pl.col("villages")).get_column("no_kk")
     if two_villages.len():
         split = (
             among("no_kk", two_villages)
@@ -92,14 +110,9 @@ def check_across(rows: pl.DataFrame) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
                              message(_("The family %(kk)s is already listed in village %(village)s."),
                                      kk=pl.lit("…") + pl.col("no_kk").str.slice(-4), village=pl.col("first_village")))  # fmt: skip
         found.append(issues)
-    headless = (
-        narrow()
-        .group_by("no_kk")
-        .agg(row=pl.col("row").min(), heads=(pl.col("relationship") == "head").sum())
-        .filter(pl.col("heads") == 0)
-        .sort("row")
-        .collect()
-    )
+    if two_heads.len() or two_villages.len():  # rows were left out since: the families counted again
+        per_family = families()
+    headless = per_family.filter(pl.col("heads") == 0).select("row", "no_kk").sort("row")
     rows, issues = _flag(rows, headless, 104, "hubungan_keluarga",
                          message(_("The family with No. KK ending %(end)s has no head."), end=pl.col("no_kk").str.slice(-4)),
                          severity=WARNING)  # fmt: skip

@@ -37,7 +37,7 @@ CLEAN = (
     "rt", "rw", "desil", "presence",
 )  # fmt: skip
 # The clean columns of few distinct values, kept as categoricals (cast to text where they are written out).
-COMPACT = ("sex", "relationship", "presence", "birth_place", "address", "dusun", "rt", "rw")
+COMPACT = ("sex", "relationship", "presence", "birth_place", "address", "dusun", "rt", "rw", "village_code")
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 

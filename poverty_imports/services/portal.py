@@ -81,8 +81,8 @@ def read_portal(rows: pl.DataFrame, columns: Sequence[str], round_id: int) -> tu
         )
         holders_schema = {"nik": pl.String, "no_kk": pl.String, "village_code": pl.String}
         if _fewer_rows(cursor, members, niks.len()):
-            holders = query_frame(cursor, holders_sql, [list(PRESENT), FamilyStatus.ACTIVE], holders_schema)
-            holders = holders.join(niks.to_frame(), on="nik", how="semi")
+            holders = _among(query_frame(cursor, holders_sql, [list(PRESENT), FamilyStatus.ACTIVE], holders_schema),
+                             niks)  # fmt: skip
         else:
             _copy_keys(cursor, "import_niks", niks, lookups)
             holders = query_frame(
@@ -98,8 +98,7 @@ def read_portal(rows: pl.DataFrame, columns: Sequence[str], round_id: int) -> tu
         existing_schema = {"family_id": pl.Int64, "version": pl.Int64, "no_kk": pl.String,
                            "village_code": pl.String, **types}  # fmt: skip
         if _fewer_rows(cursor, families, kks.len()):
-            existing = query_frame(cursor, existing_sql, [FamilyStatus.ACTIVE], existing_schema)
-            existing = existing.join(kks.to_frame(), on="no_kk", how="semi")
+            existing = _among(query_frame(cursor, existing_sql, [FamilyStatus.ACTIVE], existing_schema), kks)
         else:
             _copy_keys(cursor, "import_kks", kks, lookups)
             existing = query_frame(
@@ -118,6 +117,15 @@ def read_portal(rows: pl.DataFrame, columns: Sequence[str], round_id: int) -> tu
         closed = {code: str(labels[state]) for code, state in cursor.fetchall() if code in codes}
     portal = checks.Portal(members=holders, families=existing.select("no_kk", "village_code"), closed=closed)
     return portal, existing
+
+
+def _among(frame: pl.DataFrame, keys: pl.Series) -> pl.DataFrame:
+    """The rows of ``frame`` (the smaller: the portal read whole) whose ``keys.name`` column is among ``keys``
+    (distinct values). An inner join hashes the smaller side; a semi join would hash the file's million keys
+    (120 MB) even against no rows at all."""
+    if not frame.height:
+        return frame
+    return keys.to_frame().join(frame, on=keys.name).select(frame.columns)
 
 
 def _fewer_rows(cursor: Any, table: str, than: int) -> bool:

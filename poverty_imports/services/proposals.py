@@ -24,7 +24,7 @@ from ..models import ImportBatch
 from .portal import family_fields, query_frame
 
 # The rows of new families turned into proposals and written at a time (about 5 MB of JSON).
-PAYLOAD_ROWS = 25_000
+PAYLOAD_ROWS = 12_500
 CHANGE_SCHEMA = {
     "village_code": pl.String, "kind": pl.String, "family_id": pl.Int64, "member_id": pl.Int64, "field": pl.String,
     "old_value": pl.String, "new_value": pl.String, "payload": pl.String, "base_version": pl.Int64,
@@ -49,6 +49,7 @@ def changes_write(
     new: pl.Series | None = None  # which rows are new families' (None: all of them)
     if existing.height:
         keys = ["village_code", "no_kk"]
+        existing = existing.with_columns(pl.col("village_code").cast(pl.Categorical))  # as the rows hold it
         existing = existing.join(rows.select(keys).unique(), on=keys, how="semi")
         # Which rows are new families': they are not copied out (most of a large file); the known families'
         # rows are, joined with their family in the portal (with each, when the portal holds a card twice).
@@ -62,7 +63,7 @@ def changes_write(
     counts["families_corrected"], counts["members_added"] = corrected, added
     lap("corrections compared")
     new_codes = rows.get_column("village_code") if new is None else rows.get_column("village_code").filter(new)
-    villages = pl.concat([new_codes, corrections.get_column("village_code")]).unique()
+    villages = pl.concat([new_codes.unique().cast(pl.String), corrections.get_column("village_code")]).unique()
 
     def changes() -> Iterator[pl.DataFrame]:
         for part in _new_families(rows, new):

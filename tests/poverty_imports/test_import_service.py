@@ -301,3 +301,25 @@ def test_a_known_family_is_corrected_whichever_way_the_portal_is_read(
     assert (batch.families_new, batch.families_corrected) == (0, 1)
     renamed = SubmissionChange.objects.get(kind=ChangeKind.MEMBER_FIELD, field="name")
     assert (renamed.member_id, renamed.new_value) == (head.pk, f"{head.name} Baru")
+
+
+def test_a_family_listed_in_two_villages_is_refused_naming_the_first(kabupaten_staff, open_round, region_tree):
+    content = (
+        (CORPUS / "good.csv").read_text().replace("Anak,65.01.01.2005", f"Anak,{region_tree.village_same_kab.code}")
+    )
+    batch = run(kabupaten_staff, open_round, content.encode())
+    assert batch.status == ImportStatus.REFUSED
+    issue = ImportIssue.objects.get(batch=batch, column="kode_desa", severity="error")
+    assert issue.row == 4 and "…0001" in issue.message and "65.01.01.2005" in issue.message
+
+
+def test_a_family_registered_in_another_village_is_not_moved_by_an_import(
+    kabupaten_staff, open_round, region_tree, families
+):
+    family, head = families[0], families[0].members.order_by("pk").first()
+    elsewhere = region_tree.village_same_kab.code
+    row = f"{family.no_kk},{head.nik},{head.name},L,12-05-1990,Kepala Keluarga,{elsewhere}"
+    batch = run(kabupaten_staff, open_round, f"{HEADER.rsplit(',kode_desa', 1)[0]},kode_desa\n{row}\n".encode())
+    assert batch.status == ImportStatus.REFUSED
+    issue = ImportIssue.objects.get(batch=batch, column="kode_desa", severity="error")
+    assert family.village_code in issue.message and "tidak dilakukan lewat impor" in issue.message
