@@ -72,8 +72,7 @@ def check_rows(
     )
     t = _derive_where(t, ~usual, "tanggal_lahir_raw", lambda v: (_strip(v), parse_date(_strip(v))),
                       {"date_text": pl.String, "birth_date": pl.Date})  # fmt: skip
-    for c in ("dusun", "rt", "rw", "desil"):
-        t = _derive(t, f"{c}_raw", lambda v: (_strip(v),), {c: pl.String})
+    t = t.with_columns(pl.col(f"{c}_raw").str.strip_chars(WHITESPACE).alias(c) for c in ("dusun", "rt", "rw", "desil"))
 
     # The village code: spaces dropped, ten digits dotted, the import's own village for an empty cell;
     # whether it is known and in the uploader's area, asked once per distinct code.
