@@ -1,8 +1,10 @@
 """What the portal holds about a file's valid rows, read once from PostgreSQL for the checks against it.
 
-The file's NIKs and family cards are copied to temporary tables and joined with the portal's members and
-families; a file of up to ``INDEX_LOOKUPS`` rows is looked up in the indexes one number at a time. A portal
-holding fewer members (or families) than the file has numbers is read whole instead, and joined here.
+The file's NIKs and family cards are sent as two arrays, which PostgreSQL hashes once and probes while it
+reads the members and families (a temporary table of the numbers, copied, analysed and joined, took 5 s
+for a million NIKs against 4.9 million members, this 3 s); a file of up to ``INDEX_LOOKUPS`` rows is
+looked up in the indexes instead. A portal holding fewer members (or families) than the file has numbers
+is read whole, and joined here.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import polars as pl
 from django.db import connection, transaction
 
 from poverty_data.models import PRESENT, Family, FamilyStatus, Member, Submission, SubmissionState
+from poverty_data.services_bulk import sql_array
 
 from .. import checks
 from ..indicators import indicator_specs
@@ -23,17 +26,6 @@ from ..indicators import indicator_specs
 INDEX_LOOKUPS = 300_000
 # Family fields an import may set, from its columns: column -> model field.
 FAMILY_COLUMNS = {"alamat": "street", "dusun": "dusun", "rt": "rt", "rw": "rw", "desil": "desil"}
-
-
-def _copy_keys(cursor: Any, table: str, values: pl.Series, ordered: bool) -> None:
-    """``values`` into a temporary table's ``key`` column; ``ordered`` for index lookups to move forward."""
-    cursor.execute(f"DROP TABLE IF EXISTS {table}")
-    cursor.execute(f"CREATE TEMP TABLE {table} (key text)")
-    data = io.BytesIO()
-    (values.sort() if ordered else values).to_frame().write_csv(data, include_header=False)
-    with cursor.cursor.copy(f"COPY {table} (key) FROM STDIN WITH (FORMAT csv)") as copy:
-        copy.write(data.getbuffer())
-    cursor.execute(f"ANALYZE {table}")
 
 
 def query_frame(cursor: Any, sql: str, params: list, schema: dict[str, Any]) -> pl.DataFrame:
@@ -69,9 +61,8 @@ def read_portal(rows: pl.DataFrame, columns: Sequence[str], round_id: int) -> tu
              for f in fields}  # fmt: skip
     # The valid rows' NIKs are distinct already: the checks across rows left a repeated NIK invalid.
     niks, kks = valid.get_column("nik"), valid.get_column("no_kk").unique()
-    lookups = valid.height <= INDEX_LOOKUPS
     with transaction.atomic(), connection.cursor() as cursor:
-        if lookups:
+        if valid.height <= INDEX_LOOKUPS:
             # A file of a kabupaten or a village: index lookups of its numbers beat reading the portal's
             # millions of members; the planner, counting on cold disks, would scan them.
             cursor.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; SET LOCAL jit = off")
@@ -84,13 +75,8 @@ def read_portal(rows: pl.DataFrame, columns: Sequence[str], round_id: int) -> tu
             holders = _among(query_frame(cursor, holders_sql, [list(PRESENT), FamilyStatus.ACTIVE], holders_schema),
                              niks)  # fmt: skip
         else:
-            _copy_keys(cursor, "import_niks", niks, lookups)
-            holders = query_frame(
-                cursor,
-                holders_sql.replace(" m ", " m JOIN import_niks k ON m.nik = k.key ", 1),
-                [list(PRESENT), FamilyStatus.ACTIVE],
-                holders_schema,
-            )
+            holders = query_frame(cursor, holders_sql + " AND m.nik = ANY(%s::text[])",
+                                  [list(PRESENT), FamilyStatus.ACTIVE, sql_array(niks)], holders_schema)  # fmt: skip
         existing_sql = (
             f"SELECT f.id, f.version, f.no_kk, f.village_code{', ' + selected if selected else ''} "  # noqa: S608
             f"FROM {families} f WHERE f.status = %s"
@@ -100,14 +86,8 @@ def read_portal(rows: pl.DataFrame, columns: Sequence[str], round_id: int) -> tu
         if _fewer_rows(cursor, families, kks.len()):
             existing = _among(query_frame(cursor, existing_sql, [FamilyStatus.ACTIVE], existing_schema), kks)
         else:
-            _copy_keys(cursor, "import_kks", kks, lookups)
-            existing = query_frame(
-                cursor,
-                existing_sql.replace(" f WHERE", " f JOIN import_kks k ON f.no_kk = k.key WHERE", 1),
-                [FamilyStatus.ACTIVE],
-                existing_schema,
-            )
-        cursor.execute("DROP TABLE IF EXISTS import_niks, import_kks")
+            existing = query_frame(cursor, existing_sql + " AND f.no_kk = ANY(%s::text[])",
+                                   [FamilyStatus.ACTIVE, sql_array(kks)], existing_schema)  # fmt: skip
         cursor.execute(
             f"SELECT village_code, state FROM {Submission._meta.db_table} WHERE round_id = %s AND state <> %s",  # noqa: S608
             [round_id, SubmissionState.DRAFT],

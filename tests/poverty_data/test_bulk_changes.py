@@ -77,10 +77,11 @@ def test_a_failure_while_the_parts_are_built_writes_nothing(region_tree, open_ro
 
 
 @pytest.mark.parametrize("values", [["65.01", 'a"b', "c\\d", "e,f", "{g}", "", "NULL", " h "], [], [1, 22, 333]])
-def test_an_array_sent_as_one_literal_reads_back_element_for_element(values):
+@pytest.mark.parametrize("given_as", [list, pl.Series], ids=["a list", "a polars series"])
+def test_an_array_sent_as_one_literal_reads_back_element_for_element(values, given_as):
     cast = "bigint[]" if values and isinstance(values[0], int) else "text[]"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT %s::{cast}", [sql_array(values)])
+        cursor.execute(f"SELECT %s::{cast}", [sql_array(given_as(values))])
         assert cursor.fetchone()[0] == values
 
 
