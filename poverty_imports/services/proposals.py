@@ -10,6 +10,7 @@ The rows are compared with what the portal holds; nothing here writes a submissi
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -23,6 +24,8 @@ from ..checks import COMPACT
 from ..models import ImportBatch
 from .portal import family_fields, query_frame
 
+# Known families compared with the file's rows at a time.
+CORRECTION_FAMILIES = 20_000
 # The rows of new families turned into proposals and written at a time (about 5 MB of JSON).
 PAYLOAD_ROWS = 12_500
 CHANGE_SCHEMA = {
@@ -47,19 +50,18 @@ def changes_write(
     counts = {"families_new": 0, "families_corrected": 0, "members_added": 0, "changes_created": 0}
     fields = family_fields(columns)
     new: pl.Series | None = None  # which rows are new families' (None: all of them)
+    corrections, corrected, added = pl.DataFrame(schema=CHANGE_SCHEMA), 0, 0
     if existing.height:
-        keys = ["village_code", "no_kk"]
-        existing = existing.with_columns(pl.col("village_code").cast(pl.Categorical))  # as the rows hold it
-        existing = existing.join(rows.select(keys).unique(), on=keys, how="semi")
-        # Which rows are new families': they are not copied out (most of a large file); the known families'
-        # rows are, joined with their family in the portal (with each, when the portal holds a card twice).
-        held = existing.select(keys).unique().with_columns(held=pl.lit(True))
-        new = rows.select(keys).join(held, on=keys, how="left", maintain_order="left").get_column("held").is_null()
-        known_rows = _as_text(rows.filter(~new).join(existing.select(*keys, "family_id"), on=keys))
-    else:  # an empty portal holds none of the file's families
-        known_rows = rows.clear()
-    corrections, corrected, added = _corrections(known_rows, existing, fields, "status_kehadiran" in columns)
-    del known_rows
+        found, known = [], []
+        for part in _known_families(rows, existing):
+            known.append(part.rows.get_column("row"))
+            part_changes, part_corrected, part_added = _corrections(part.rows, part.families, fields,
+                                                                    "status_kehadiran" in columns)  # fmt: skip
+            found.append(part_changes)
+            corrected, added = corrected + part_corrected, added + part_added
+        corrections = pl.concat([corrections, *found], how="vertical_relaxed")
+        # The new families' rows (most of a large file) are not copied out: they are the rows left unmatched.
+        new = ~rows.get_column("row").is_in(pl.concat([pl.Series("row", [], pl.Int64), *known]).implode())
     counts["families_corrected"], counts["members_added"] = corrected, added
     lap("corrections compared")
     new_codes = rows.get_column("village_code") if new is None else rows.get_column("village_code").filter(new)
@@ -88,6 +90,31 @@ def changes_write(
             )
     lap("batch linked to its submissions")
     return counts
+
+
+@dataclass
+class _Known:
+    """Some families the portal holds (``families``: ``read_portal``'s columns) and the file's rows of them
+    (``rows``: as text, each with its ``family_id``, in the file's order)."""
+
+    rows: pl.DataFrame
+    families: pl.DataFrame
+
+
+def _known_families(rows: pl.DataFrame, existing: pl.DataFrame) -> Iterator[_Known]:
+    """The families of ``existing`` that the rows name in the same village, ``CORRECTION_FAMILIES`` at a time
+    (a third of a million rows compared at once held 250 MB more), each with its rows; a card the portal
+    holds twice gives each of its families the rows. Only the portal's side (the smaller) is hashed."""
+    keys = ["village_code", "no_kk"]
+    existing = existing.with_columns(pl.col("village_code").cast(pl.Categorical))  # as the rows hold it
+    for start in range(0, existing.height, CORRECTION_FAMILIES):
+        families = existing.slice(start, CORRECTION_FAMILIES)
+        cards = families.get_column("no_kk").unique().implode()
+        known = rows.filter(pl.col("no_kk").is_in(cards))
+        known = _as_text(known.join(families.select(*keys, "family_id"), on=keys, maintain_order="left"))
+        if known.height:
+            ids = known.get_column("family_id").unique().implode()
+            yield _Known(rows=known, families=families.filter(pl.col("family_id").is_in(ids)))
 
 
 def _blank_to_null(expr: pl.Expr) -> pl.Expr:
@@ -186,7 +213,7 @@ def _corrections(
 
     # The family's fields, from its first row; an empty cell proposes nothing.
     values = {"street": "address", "dusun": "dusun", "rt": "rt", "rw": "rw", "desil": "desil"}
-    firsts = rows.sort("row").group_by("family_id", maintain_order=True).first()
+    firsts = rows.group_by("family_id", maintain_order=True).first()  # the rows are in the file's order
     firsts = firsts.join(existing.drop("no_kk", "village_code"), on="family_id", suffix="_old")
     for field in fields:
         new = pl.col(values.get(field, f"x_{field}"))
@@ -195,7 +222,8 @@ def _corrections(
         differs = new.is_not_null() & (new.cast(pl.String) != "") & new_typed.ne_missing(old)
         found.append(change(firsts.filter(differs), ChangeKind.FAMILY_FIELD, field, old, new_typed, "version",
                             pl.lit(None, pl.Int64)))  # fmt: skip
-    joined = rows.join(members, on=["family_id", "nik"], how="left", suffix="_old")
+    member_columns = ["row", "village_code", "family_id", "nik", *MEMBER_FIELDS]
+    joined = rows.select(member_columns).join(members, on=["family_id", "nik"], how="left", suffix="_old")
     added = joined.filter(pl.col("member_id").is_null())
     found_added = added.select(
         "village_code", kind=pl.lit(ChangeKind.MEMBER_ADDED), family_id=pl.col("family_id"),

@@ -248,9 +248,13 @@ def test_the_rejected_rows_of_an_xlsx_upload_come_back_as_xlsx_with_text_cells(o
     assert cells["alamat"].value == "'@SUM(A1)"
 
 
+@pytest.mark.parametrize("families_at_a_time", [20_000, 1], ids=["compared at once", "one family at a time"])
 def test_a_file_of_known_and_new_families_proposes_each_even_when_the_portal_holds_a_card_twice(
-    officer, pokja, open_round, region_tree, families
+    officer, pokja, open_round, region_tree, families, families_at_a_time, monkeypatch
 ):
+    from poverty_imports.services import proposals
+
+    monkeypatch.setattr(proposals, "CORRECTION_FAMILIES", families_at_a_time)
     family = families[0]
     Family.objects.filter(pk=families[1].pk).update(no_kk=family.no_kk)  # the same card on two active families
     head = family.members.order_by("pk").first()
@@ -267,7 +271,8 @@ def test_a_file_of_known_and_new_families_proposes_each_even_when_the_portal_hol
     assert [m["nik"] for m in new.payload["members"]] == ["6501011203850001", "6501014507880002"]
     renamed = SubmissionChange.objects.get(kind=ChangeKind.MEMBER_FIELD, field="name")
     assert (renamed.member_id, renamed.new_value) == (head.pk, f"{head.name} Baru")
-    assert batch.families_new == 1
+    assert (batch.families_new, batch.families_corrected, batch.members_added) == (1, 1, 1)
+    assert batch.changes_created == SubmissionChange.objects.count()
 
 
 @pytest.fixture(params=[True, False], ids=["portal read whole", "file's numbers sent to the portal"])
