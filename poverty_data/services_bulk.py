@@ -93,11 +93,13 @@ def _insert(model: type, values: dict[str, str | tuple[str, list]]) -> tuple[str
 def sql_array(values: Iterable[Any]) -> str:
     """``values`` as one PostgreSQL array literal (cast it in SQL: ``%s::bigint[]``): psycopg adapts a list
     element by element, a tenth of a second for the 83,762 villages of a national file; one text is sent as is."""
-    if isinstance(values, pl.Series):  # a million texts quoted and joined by polars, not one by one in Python
-        quoted = (
-            values.cast(pl.String).str.replace_all("\\", "\\\\", literal=True).str.replace_all('"', '\\"', literal=True)
-        )
-        return "{" + ('"' + quoted + '"').str.join(",").item() + "}" if values.len() else "{}"
+    if isinstance(values, pl.Series):  # a million texts joined by polars, not one by one in Python
+        if not values.len():
+            return "{}"
+        text = values.cast(pl.String)
+        if text.str.contains(r'["\\]').any():
+            text = text.str.replace_all("\\", "\\\\", literal=True).str.replace_all('"', '\\"', literal=True)
+        return '{"' + text.str.join('","').item() + '"}'
     values = values if isinstance(values, list | tuple) else list(values)
     if all(type(v) is int for v in values):  # nothing to quote
         return "{" + ",".join(map(str, values)) + "}"

@@ -132,25 +132,30 @@ class Portal:
 
 
 def check_against_portal(rows: pl.DataFrame, portal: Portal) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
+    """A NIK held by another family, a family registered in another village, a village past draft.
+
+    The joins run on polars' streaming engine: a third of a million matches joined whole held 170 MB."""
     found: list[pl.DataFrame] = []
-    valid = valid_rows(rows, "row", "nik", "no_kk", "village_code").collect()
     taken = (
-        valid.join(portal.members.unique(), on="nik", suffix="_o")
+        valid_rows(rows, "row", "nik", "no_kk")
+        .join(portal.members.lazy().unique(), on="nik", suffix="_o")
         .filter(pl.col("no_kk") != pl.col("no_kk_o"))
         .group_by("row")
-        .agg(villages=pl.col("village_code_o").sort().str.join(", "))
+        .agg(villages=pl.col("village_code").sort().str.join(", "))  # the holders' villages
         .sort("row")
+        .collect(engine="streaming")
     )
     rows, issues = _flag(rows, taken, 200, "nik",
                          message(_("This NIK belongs to a present member of another active family (%(where)s)."), where=pl.col("villages")))  # fmt: skip
     found.append(issues)
-    valid = valid_rows(rows, "row", "no_kk", "village_code").collect()
     moved = (
-        valid.join(portal.families.select("no_kk", "village_code"), on="no_kk", suffix="_o")
+        valid_rows(rows, "row", "no_kk", "village_code")
+        .join(portal.families.lazy().select("no_kk", "village_code"), on="no_kk", suffix="_o")
         .group_by("row")
         .agg(village=pl.col("village_code_o").min(), here=(pl.col("village_code_o") == pl.col("village_code")).any())
         .filter(~pl.col("here"))
         .sort("row")
+        .collect(engine="streaming")
     )
     rows, issues = _flag(rows, moved, 201, "kode_desa",
                          message(_("This family is registered in village %(village)s; a move between villages is not an import."),

@@ -42,7 +42,8 @@ def query_frame(cursor: Any, sql: str, params: list, schema: dict[str, Any]) -> 
         return pl.DataFrame(schema=schema)
     booleans = [name for name, dtype in schema.items() if dtype == pl.Boolean]
     text = {name: pl.String if name in booleans else dtype for name, dtype in schema.items()}
-    frame = pl.read_csv(data.getvalue(), has_header=False, new_columns=list(schema), schema=text)
+    data.seek(0)
+    frame = pl.read_csv(data, has_header=False, new_columns=list(schema), schema=text)
     return frame.with_columns(pl.col(name) == "t" for name in booleans) if booleans else frame
 
 

@@ -25,7 +25,7 @@ from ..models import ImportBatch
 from .portal import family_fields, query_frame
 
 # Known families compared with the file's rows at a time.
-CORRECTION_FAMILIES = 20_000
+CORRECTION_FAMILIES = 10_000
 # The rows of new families turned into proposals and written at a time (about 5 MB of JSON).
 PAYLOAD_ROWS = 12_500
 CHANGE_SCHEMA = {

@@ -51,7 +51,6 @@ class _Context:
     errors: int = 0
     warnings: int = 0
     rows: pl.DataFrame | None = None  # every row read: ``checks.check_rows``'s clean values and ``valid``
-    portal: checks.Portal | None = None
     existing: pl.DataFrame | None = None  # the active families the file names (id, version and fields)
 
     def store(self, issues: pl.DataFrame) -> None:
@@ -193,8 +192,8 @@ def _check_across_rows(ctx: _Context) -> None:
 
 def _check_against_portal(ctx: _Context) -> None:
     columns = ctx.source.columns if ctx.source else ()
-    ctx.portal, ctx.existing = read_portal(ctx.rows, columns, ctx.batch.round_id)
-    ctx.rows, found = checks.check_against_portal(ctx.rows, ctx.portal)
+    portal, ctx.existing = read_portal(ctx.rows, columns, ctx.batch.round_id)
+    ctx.rows, found = checks.check_against_portal(ctx.rows, portal)  # the portal's rows are not kept past here
     ctx.store(pl.concat(found))
 
 
