@@ -264,7 +264,7 @@ def check_rows(
     if numbers is not None and numbers.height:
         # An XLSX number in the No. KK or NIK column: that error alone, as Excel has already lost digits.
         flagged = numbers.group_by("row").agg(pl.col("column"))
-        t = t.join(flagged.rename({"column": "as_number"}).lazy(), on="row", how="left")
+        t = t.join(flagged.rename({"column": "as_number"}).lazy(), on="row", how="left", maintain_order="left")
         as_number = pl.col("as_number").is_not_null()
         number_checks = [
             Check(col, ERROR, pl.col("as_number").list.contains(col).fill_null(False),

@@ -214,7 +214,7 @@ def _corrections(
     # The family's fields, from its first row; an empty cell proposes nothing.
     values = {"street": "address", "dusun": "dusun", "rt": "rt", "rw": "rw", "desil": "desil"}
     firsts = rows.group_by("family_id", maintain_order=True).first()  # the rows are in the file's order
-    firsts = firsts.join(existing.drop("no_kk", "village_code"), on="family_id", suffix="_old")
+    firsts = firsts.join(existing.drop("no_kk", "village_code"), on="family_id", suffix="_old", maintain_order="left")
     for field in fields:
         new = pl.col(values.get(field, f"x_{field}"))
         old = pl.col(f"{field}_old" if f"{field}_old" in firsts.columns else field)
@@ -223,7 +223,9 @@ def _corrections(
         found.append(change(firsts.filter(differs), ChangeKind.FAMILY_FIELD, field, old, new_typed, "version",
                             pl.lit(None, pl.Int64)))  # fmt: skip
     member_columns = ["row", "village_code", "family_id", "nik", *MEMBER_FIELDS]
-    joined = rows.select(member_columns).join(members, on=["family_id", "nik"], how="left", suffix="_old")
+    joined = rows.select(member_columns).join(
+        members, on=["family_id", "nik"], how="left", suffix="_old", maintain_order="left"
+    )
     added = joined.filter(pl.col("member_id").is_null())
     found_added = added.select(
         "village_code", kind=pl.lit(ChangeKind.MEMBER_ADDED), family_id=pl.col("family_id"),
