@@ -38,8 +38,8 @@ CHANGE_COLUMNS = (
     "village_code", "kind", "family_id", "member_id", "field", "old_value", "new_value", "payload", "base_version",
 )  # fmt: skip
 COPY_ROWS = 20_000
-# Pieces waiting to be sent, at most: psycopg cuts what is written into pieces of 128 KB, so 32 MB (two or
-# three chunks of COPY_ROWS new families) can be built ahead of what PostgreSQL has taken in.
+# Pieces waiting to be sent, at most: psycopg cuts what is written into pieces of 128 KB, so 8 MB (about a
+# part of new families) can be built ahead of what PostgreSQL has taken in; 32 MB only raised the peak.
 COPY_QUEUE = 64
 # What a change is about, to find an earlier proposal of the same thing in the draft (``{t}``: the table alias).
 TARGET = (
