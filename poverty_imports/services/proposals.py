@@ -25,7 +25,7 @@ from ..models import ImportBatch
 from .portal import family_fields, query_frame
 
 # Known families compared with the file's rows at a time.
-CORRECTION_FAMILIES = 10_000
+CORRECTION_FAMILIES = 5_000
 # The rows of new families turned into proposals and written at a time (about 2.5 MB of JSON; parts twice
 # as large held 20 MB more at a million rows, and took no less time).
 PAYLOAD_ROWS = 12_500
@@ -47,14 +47,19 @@ def changes_write(
 ) -> dict[str, int]:
     """The valid ``rows`` as proposed changes, in one call of the bulk service; the batch's counts.
 
-    ``existing``: the active families the file names (``portal.read_portal``); ``columns``: the file's."""
+    ``rows``: the checked rows with their ``valid`` mask (only the valid ones are proposed; they are not copied
+    out); ``existing``: the active families the file names (``portal.read_portal``); ``columns``: the file's."""
     counts = {"families_new": 0, "families_corrected": 0, "members_added": 0, "changes_created": 0}
     fields = family_fields(columns)
-    new: pl.Series | None = None  # which rows are new families' (None: all of them)
+    valid = rows.get_column("valid")
+    every = valid.all()
+    rows = rows.drop("valid")  # zero-copy: the mask goes on as ``valid`` above
+    # Which rows are new families' (None: all of them).
+    new: pl.Series | None = None if every else valid
     corrections, corrected, added = pl.DataFrame(schema=CHANGE_SCHEMA), 0, 0
     if existing.height:
         found, known = [], []
-        for part in _known_families(rows, existing):
+        for part in _known_families(rows, existing, None if every else valid):
             known.append(part.rows.get_column("row"))
             part_changes, part_corrected, part_added = _corrections(part.rows, part.families, fields,
                                                                     "status_kehadiran" in columns)  # fmt: skip
@@ -62,7 +67,8 @@ def changes_write(
             corrected, added = corrected + part_corrected, added + part_added
         corrections = pl.concat([corrections, *found], how="vertical_relaxed")
         # The new families' rows (most of a large file) are not copied out: they are the rows left unmatched.
-        new = ~rows.get_column("row").is_in(pl.concat([pl.Series("row", [], pl.Int64), *known]).implode())
+        unmatched = ~rows.get_column("row").is_in(pl.concat([pl.Series("row", [], pl.Int64), *known]).implode())
+        new = unmatched if every else unmatched & valid
     counts["families_corrected"], counts["members_added"] = corrected, added
     lap("corrections compared")
     new_codes = rows.get_column("village_code") if new is None else rows.get_column("village_code").filter(new)
@@ -81,7 +87,7 @@ def changes_write(
     lap("proposals built and written")
     counts["changes_created"] = sum(created.values())
     counts["submissions"] = len(created)
-    counts["rows_valid"] = rows.height
+    counts["rows_valid"] = int(valid.sum())
     if created:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -102,16 +108,18 @@ class _Known:
     families: pl.DataFrame
 
 
-def _known_families(rows: pl.DataFrame, existing: pl.DataFrame) -> Iterator[_Known]:
+def _known_families(rows: pl.DataFrame, existing: pl.DataFrame, valid: pl.Series | None) -> Iterator[_Known]:
     """The families of ``existing`` that the rows name in the same village, ``CORRECTION_FAMILIES`` at a time
     (a third of a million rows compared at once held 250 MB more), each with its rows; a card the portal
-    holds twice gives each of its families the rows. Only the portal's side (the smaller) is hashed."""
+    holds twice gives each of its families the rows; only the rows where ``valid`` (None: every row). Only the
+    portal's side (the smaller) is hashed."""
     keys = ["village_code", "no_kk"]
     existing = existing.with_columns(pl.col("village_code").cast(pl.Categorical))  # as the rows hold it
     for start in range(0, existing.height, CORRECTION_FAMILIES):
         families = existing.slice(start, CORRECTION_FAMILIES)
         cards = families.get_column("no_kk").unique().implode()
-        known = rows.filter(pl.col("no_kk").is_in(cards))
+        named = pl.col("no_kk").is_in(cards)
+        known = rows.filter(named if valid is None else named & valid)
         known = _as_text(known.join(families.select(*keys, "family_id"), on=keys, maintain_order="left"))
         if known.height:
             ids = known.get_column("family_id").unique().implode()

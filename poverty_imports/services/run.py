@@ -104,8 +104,9 @@ def import_run(
     if ctx.errors and not batch.valid_only:
         return _finish(batch, ctx, ImportStatus.REFUSED)
     progress(ctx.rows_read, _("Writing the changes into the submissions"))
-    valid = ctx.rows.get_column("valid")
-    rows = (ctx.rows if valid.all() else ctx.rows.filter(valid)).drop("valid", "raw_kk")
+    # The rows go on with their ``valid`` mask, not filtered: a filtered copy of a million rows, made while the
+    # rows themselves are still held, was the peak of a "valid rows only" import (170 MB at once).
+    rows = ctx.rows.drop("raw_kk")
     ctx.rows = None  # what is left to write is all this import still needs
     try:
         with transaction.atomic():

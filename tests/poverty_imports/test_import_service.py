@@ -126,6 +126,24 @@ def test_valid_only_imports_the_good_families_and_returns_the_rest(officer, pokj
     assert rejected.splitlines()[0].endswith(",alasan")
 
 
+def test_valid_only_corrects_a_known_family_and_leaves_out_the_bad_ones_rows(
+    officer, pokja, open_round, region_tree, families
+):
+    family, head = families[0], families[0].members.order_by("pk").first()
+    code = family.village_code
+    rows = [
+        f"{family.no_kk},{head.nik},{head.name} Baru,L,12-05-1990,Kepala Keluarga,{code},Dusun I,001,002,1",
+        f"{families[1].no_kk},65010145078,Rina,P,05-07-1988,Istri,{code},Dusun I,001,002,1",  # a bad NIK
+        "6501010101200001,6501011203850001,Budi Santoso,L,12-03-1985,Kepala Keluarga," + code + ",,,,",
+    ]
+    batch = run(officer, open_round, ("\n".join([HEADER, *rows]) + "\n").encode(), valid_only=True)
+    assert batch.status == ImportStatus.IMPORTED, list(batch.issues.values_list("message", flat=True))
+    assert (batch.rows_valid, batch.families_new, batch.families_corrected) == (2, 1, 1)
+    renamed = SubmissionChange.objects.get(kind=ChangeKind.MEMBER_FIELD, field="name")
+    assert (renamed.member_id, renamed.new_value) == (head.pk, f"{head.name} Baru")
+    assert not SubmissionChange.objects.filter(family=families[1]).exists()
+
+
 def test_a_nik_present_in_another_village_blocks_the_file(officer, pokja, open_round, other_families):
     taken = other_families[0].members.first().nik
     content = (CORPUS / "good.csv").read_text().replace("6501012001150003", taken)
