@@ -3,12 +3,11 @@
 polars allocates with its own jemalloc, which polars sets to keep freed pages for half a second, then
 (lazily freed, still counted as the process's memory) for a second more. An import's steps (reading, the
 checks across rows, the checks against the portal, the comparison of corrections, the proposals) each
-left the pages of their working tables behind for the next step to pile on: with polars' setting, a
-million-row import peaked at 570 MB (into an empty portal, before its steps were made leaner) and at
-520-533 MB (into a portal of 1.4 million families, after). Returned to the system after 50 ms by
-jemalloc's background thread, the same imports peak at about 440 MB and 470-480 MB, in about the same
-time (``docs/benchmarks.md``). polars appends this variable after its own settings, so it overrides them;
-an operator's own value is left as it is.
+left the pages of their working tables behind for the next step to pile on. Returned to the system after
+50 ms by jemalloc's background thread, a million-row import peaks at about 435 MB into an empty portal
+and 465 MB into a portal of 1.4 million families, in the same time; under polars' setting it had peaked
+at 570 MB (``docs/benchmarks.md`` has the figures for each setting). polars appends this variable after
+its own settings, so it overrides them; an operator's own value is left as it is.
 """
 
 import os
