@@ -144,7 +144,9 @@ def test_valid_only_corrects_a_known_family_and_leaves_out_the_bad_ones_rows(
     assert not SubmissionChange.objects.filter(family=families[1]).exists()
 
 
-def test_a_nik_present_in_another_village_blocks_the_file(officer, pokja, open_round, other_families):
+def test_a_nik_present_in_another_village_blocks_the_file_whichever_way_the_portal_is_read(
+    officer, pokja, open_round, other_families, portal_read
+):
     taken = other_families[0].members.first().nik
     content = (CORPUS / "good.csv").read_text().replace("6501012001150003", taken)
     batch = run(officer, open_round, content.encode())
@@ -300,17 +302,6 @@ def portal_read(request, monkeypatch):
 
     monkeypatch.setattr(portal, "_fewer_rows", lambda cursor, table, than: request.param)
     return request.param
-
-
-def test_a_nik_held_elsewhere_is_found_whichever_way_the_portal_is_read(
-    officer, pokja, open_round, other_families, portal_read
-):
-    taken = other_families[0].members.first().nik
-    content = (CORPUS / "good.csv").read_text().replace("6501012001150003", taken)
-    batch = run(officer, open_round, content.encode())
-    assert batch.status == ImportStatus.REFUSED
-    issue = ImportIssue.objects.get(batch=batch, column="nik", severity="error")
-    assert issue.row == 4 and "65.03.01.2001" in issue.message
 
 
 def test_a_known_family_is_corrected_whichever_way_the_portal_is_read(
