@@ -72,23 +72,15 @@ def read_portal(rows: pl.DataFrame, columns: Sequence[str], round_id: int) -> tu
             f"JOIN {families} f ON f.id = m.family_id WHERE m.presence = ANY(%s) AND f.status = %s"
         )
         holders_schema = {"nik": pl.String, "no_kk": pl.String, "village_code": pl.String}
-        if _fewer_rows(cursor, members, niks.len()):
-            holders = _among(query_frame(cursor, holders_sql, [list(PRESENT), FamilyStatus.ACTIVE], holders_schema),
-                             niks)  # fmt: skip
-        else:
-            holders = query_frame(cursor, holders_sql + " AND m.nik = ANY(%s::text[])",
-                                  [list(PRESENT), FamilyStatus.ACTIVE, sql_array(niks)], holders_schema)  # fmt: skip
+        holders = _naming(cursor, members, holders_sql, [list(PRESENT), FamilyStatus.ACTIVE], holders_schema,
+                          "m.nik", niks)  # fmt: skip
         existing_sql = (
             f"SELECT f.id, f.version, f.no_kk, f.village_code{', ' + selected if selected else ''} "  # noqa: S608
             f"FROM {families} f WHERE f.status = %s"
         )
         existing_schema = {"family_id": pl.Int64, "version": pl.Int64, "no_kk": pl.String,
                            "village_code": pl.String, **types}  # fmt: skip
-        if _fewer_rows(cursor, families, kks.len()):
-            existing = _among(query_frame(cursor, existing_sql, [FamilyStatus.ACTIVE], existing_schema), kks)
-        else:
-            existing = query_frame(cursor, existing_sql + " AND f.no_kk = ANY(%s::text[])",
-                                   [FamilyStatus.ACTIVE, sql_array(kks)], existing_schema)  # fmt: skip
+        existing = _naming(cursor, families, existing_sql, [FamilyStatus.ACTIVE], existing_schema, "f.no_kk", kks)
         cursor.execute(
             f"SELECT village_code, state FROM {Submission._meta.db_table} WHERE round_id = %s AND state <> %s",  # noqa: S608
             [round_id, SubmissionState.DRAFT],
@@ -98,6 +90,17 @@ def read_portal(rows: pl.DataFrame, columns: Sequence[str], round_id: int) -> tu
         closed = {code: str(labels[state]) for code, state in cursor.fetchall() if code in codes}
     portal = checks.Portal(members=holders, families=existing.select("no_kk", "village_code"), closed=closed)
     return portal, existing
+
+
+def _naming(
+    cursor: Any, table: str, sql: str, params: list, schema: dict[str, Any], column: str, keys: pl.Series
+) -> pl.DataFrame:
+    """The rows of ``sql`` (over ``table``, ending in its WHERE clause) whose ``column`` is among ``keys``
+    (distinct values): ``keys`` sent as one array, which PostgreSQL hashes; or, when ``table`` holds fewer
+    rows than there are keys, every row read and joined here."""
+    if _fewer_rows(cursor, table, keys.len()):
+        return _among(query_frame(cursor, sql, params, schema), keys)
+    return query_frame(cursor, f"{sql} AND {column} = ANY(%s::text[])", [*params, sql_array(keys)], schema)
 
 
 def _among(frame: pl.DataFrame, keys: pl.Series) -> pl.DataFrame:

@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from poverty_data.models import ChangeKind, Family, Submission, SubmissionChange
 from poverty_imports.models import ImportBatch, ImportIssue, ImportStatus
-from poverty_imports.services import import_create, import_run
+from poverty_imports.services import import_create, import_run, portal, proposals
 
 CORPUS = Path(__file__).resolve().parent / "import_corpus"
 HEADER = "no_kk,nik,nama,jenis_kelamin,tanggal_lahir,hubungan_keluarga,kode_desa,dusun,rt,rw,desil"
@@ -272,8 +272,6 @@ def test_the_rejected_rows_of_an_xlsx_upload_come_back_as_xlsx_with_text_cells(o
 def test_a_file_of_known_and_new_families_proposes_each_even_when_the_portal_holds_a_card_twice(
     officer, pokja, open_round, region_tree, families, families_at_a_time, monkeypatch
 ):
-    from poverty_imports.services import proposals
-
     monkeypatch.setattr(proposals, "CORRECTION_FAMILIES", families_at_a_time)
     family = families[0]
     Family.objects.filter(pk=families[1].pk).update(no_kk=family.no_kk)  # the same card on two active families
@@ -298,8 +296,6 @@ def test_a_file_of_known_and_new_families_proposes_each_even_when_the_portal_hol
 @pytest.fixture(params=[True, False], ids=["portal read whole", "file's numbers sent to the portal"])
 def portal_read(request, monkeypatch):
     """The checks against the portal either read the portal's rows whole or send the file's numbers."""
-    from poverty_imports.services import portal
-
     monkeypatch.setattr(portal, "_fewer_rows", lambda cursor, table, than: request.param)
     return request.param
 
